@@ -1,0 +1,6 @@
+/** `@logshipper/core/sdk`: everything a plugin may import from core. */
+export { z } from "zod";
+export * from "./types.js";
+export * from "./errors.js";
+export { definePlugin, secret, isSecretSchema, collectSecretValues } from "./plugin.js";
+export { parseDuration, parseByteSize, duration, byteSize } from "./units.js";
