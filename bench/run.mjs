@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// `npm run bench`: the pipeline (file -> rule -> mapping -> dedup -> file) beside the floor measured in the
+// same run (JSON.parse + JSON.stringify of the same records, one thread). Usage: npm run bench [-- --records N]
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import readline from "node:readline";
+import { fileURLToPath } from "node:url";
+import { generateW1 } from "./w1.mjs";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const CLI = path.join(ROOT, "packages/core/dist/cli/main.js");
+const args = process.argv.slice(2);
+const records = Number(args[args.indexOf("--records") + 1] ?? 0) || 200_000;
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ls-bench-"));
+const input = path.join(dir, "w1.ndjson");
+const bytes = generateW1(input, records);
+const mb = bytes / 1024 / 1024;
+
+async function floor() {
+  const start = process.hrtime.bigint();
+  const out = fs.createWriteStream(path.join(dir, "floor.ndjson"));
+  const rl = readline.createInterface({ input: fs.createReadStream(input), crlfDelay: Infinity });
+  let n = 0;
+  let chunk = [];
+  for await (const line of rl) {
+    chunk.push(JSON.stringify(JSON.parse(line)));
+    n++;
+    if (chunk.length === 1000) {
+      if (!out.write(chunk.join("\n") + "\n")) await new Promise((r) => out.once("drain", r));
+      chunk = [];
+    }
+  }
+  out.end(chunk.join("\n") + "\n");
+  await new Promise((r) => out.on("finish", r));
+  const s = Number(process.hrtime.bigint() - start) / 1e9;
+  return { n, s };
+}
+
+fs.writeFileSync(
+  path.join(dir, "w1.jsonata"),
+  `{
+  "version": "1.0",
+  "eventSource": "netskopealert." & alert_type,
+  "id": $id,
+  "time": $time,
+  "alertType": alert_type,
+  "alertName": alert_name,
+  "severity": severity,
+  "user": user,
+  "srcIp": srcip,
+  "dstIp": dstip,
+  "app": app,
+  "activity": activity,
+  "policy": policy,
+  "action": action,
+  "fileName": object
+}`,
+);
+fs.writeFileSync(
+  path.join(dir, "bench.yaml"),
+  `state: { dir: state }
+sources:
+  w1: { plugin: file, path: w1.ndjson, format: ndjson, recordType: alert, subtypeField: alert_type, idField: _id, timeField: timestamp }
+destinations:
+  out: { plugin: file, dir: out, key: "{type}/{date}/{file}" }
+rules:
+  w1: alert_type IN ("DLP","Malware") && severity == "high"
+siemMappings:
+  - { source: w1, rule: w1, destination: out, mapping: w1.jsonata }
+`,
+);
+
+function pipeline() {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(process.execPath, [CLI, "run", "--once", "-c", path.join(dir, "bench.yaml")], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, LOGSHIPPER_LOG_LEVEL: "info" },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (code) => {
+      const s = Number(process.hrtime.bigint() - start) / 1e9;
+      if (code !== 0) return reject(new Error(`pipeline exited ${code}\n${stderr}`));
+      const finished = stderr
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+        .find((l) => l.msg === "run finished");
+      resolve({ s, rss: finished?.maxRssBytes ?? 0, summary: finished?.summary?.[0], stdout });
+    });
+  });
+}
+
+const f = await floor();
+const p = await pipeline();
+const fmt = (n) => Math.round(n).toLocaleString("en-US");
+console.log(`workload: ${fmt(records)} Netskope-like alerts, ${mb.toFixed(1)} MB NDJSON (${Math.round(bytes / records)} bytes/record)`);
+console.log(`node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"})`);
+console.log("");
+console.log("| measurement | records/s | MB/s | wall s | peak RSS MB |");
+console.log("| --- | ---: | ---: | ---: | ---: |");
+console.log(`| floor: read + JSON.parse + JSON.stringify + write, one thread | ${fmt(f.n / f.s)} | ${(mb / f.s).toFixed(1)} | ${f.s.toFixed(2)} | ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} |`);
+console.log(`| pipeline: file -> rule -> mapping -> dedup -> file (whole process) | ${fmt(records / p.s)} | ${(mb / p.s).toFixed(1)} | ${p.s.toFixed(2)} | ${(p.rss / 1024 / 1024).toFixed(0)} |`);
+console.log("");
+console.log(`pipeline / floor: ${((records / p.s / (f.n / f.s)) * 100).toFixed(0)}%`);
+if (p.summary) console.log(`summary: ${JSON.stringify(p.summary.stats)}`);
+fs.rmSync(dir, { recursive: true, force: true });

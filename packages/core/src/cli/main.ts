@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+/** `logshipper` command line (DESIGN §9). Exit codes: 0 success, 1 runtime failure, 2 invalid configuration or usage. */
+import { Command, CommanderError, Option } from "commander";
+import { EXIT_USAGE, reportError } from "./context.js";
+import { runCommand } from "./run.js";
+import { validateCommand, testDestinationCommand } from "./validate.js";
+import { mappingTestCommand, ruleTestCommand } from "./test-commands.js";
+import { pluginsCommand, schemaCommand } from "./plugins.js";
+import { deadletterListCommand, deadletterReplayCommand, statusCommand } from "./status.js";
+
+const program = new Command();
+program
+  .name("logshipper")
+  .description("Move security alerts and events from sources to SIEMs and data lakes")
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+const configOption = () => new Option("-c, --config <file>", "configuration file").default("logshipper.yaml");
+const inputOptions = (cmd: Command) =>
+  cmd
+    .requiredOption("--input <file>", "data file: ndjson, json, concatenated objects or member lines, gzip or not")
+    .option("--format <format>", "auto, ndjson, json, concatenated, members", "auto")
+    .option("--type <type>", "record type ($type)", "event")
+    .option("--subtype-field <path>", "field holding the subtype ($subtype)")
+    .option("--id-field <path>", "field holding the event id ($id)")
+    .option("--time-field <path>", "field holding the event time ($time)");
+
+program
+  .command("run")
+  .description("run the pipelines of a configuration")
+  .addOption(configOption())
+  .option("--once", "pull every source until it has nothing more, deliver everything, print a summary and exit")
+  .option("--metrics-port <port>", "serve /metrics and /healthz on this port", (v) => Number(v))
+  .option("--shutdown-timeout <ms>", "time in-flight sends get after SIGTERM", (v) => Number(v), 10_000)
+  .action(runCommand);
+
+program
+  .command("validate")
+  .description("check a configuration: schema, plugin options, rules, mappings, references")
+  .addOption(configOption())
+  .option("--connect", "also test every source and destination (credentials, bucket, channel)")
+  .action(validateCommand);
+
+program
+  .command("test-destination")
+  .description("send one test message to a destination")
+  .argument("<name>", "destination name in the configuration")
+  .addOption(configOption())
+  .action(testDestinationCommand);
+
+const rule = program.command("rule").description("business rules");
+inputOptions(
+  rule
+    .command("test")
+    .description("print the records of a file that a rule matches, and counts")
+    .argument("<query>", "rule text, Cloud Exchange syntax"),
+).action(ruleTestCommand);
+
+const mapping = program.command("mapping").description("SIEM mappings");
+inputOptions(
+  mapping
+    .command("test")
+    .description("print what a JSONata mapping makes of each record of a file, validated")
+    .argument("<file>", "mapping file (.jsonata)")
+    .option("--destination <name>", "validate against this destination's output schema (name in -c, or a plugin type)")
+    .option("-c, --config <file>", "configuration that names the destination"),
+).action(mappingTestCommand);
+
+program.command("plugins").description("plugin types and their options").option("--json", "machine-readable").action(pluginsCommand);
+
+program.command("status").description("checkpoints, backlog per SIEM mapping, dead letters").addOption(configOption()).option("--json", "machine-readable").action(statusCommand);
+
+const dead = program.command("deadletter").description("records kept because they could not be delivered");
+dead
+  .command("list")
+  .addOption(configOption())
+  .option("--limit <n>", "at most this many", (v) => Number(v), 100)
+  .option("--json", "one JSON object per line, payload included")
+  .action(deadletterListCommand);
+dead
+  .command("replay")
+  .description("put dead-lettered records back into the buffer (malformed input cannot be replayed)")
+  .addOption(configOption())
+  .option("--id <ids...>", "dead letter ids (default: all replayable)")
+  .action(deadletterReplayCommand);
+
+program.command("schema").description("JSON Schema of the configuration file, for editors").action(schemaCommand);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? 0 : EXIT_USAGE;
+  } else {
+    process.exitCode = reportError(error);
+  }
+}

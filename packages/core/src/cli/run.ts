@@ -1,0 +1,38 @@
+import { Engine } from "../engine/engine.js";
+import { EXIT_OK, EXIT_RUNTIME, load, reportError } from "./context.js";
+
+export async function runCommand(options: {
+  config: string;
+  once?: boolean;
+  metricsPort?: number;
+  shutdownTimeout: number;
+}): Promise<void> {
+  const { config, logger, redactor } = await load(options.config);
+  const stop = new AbortController();
+  let signals = 0;
+  const onSignal = (name: string) => {
+    signals++;
+    if (signals > 1) {
+      logger.warn({ signal: name }, "second signal: exiting now; unsent batches stay buffered");
+      process.exit(EXIT_RUNTIME);
+    }
+    logger.info({ signal: name }, "signal received");
+    stop.abort();
+  };
+  process.on("SIGTERM", () => onSignal("SIGTERM"));
+  process.on("SIGINT", () => onSignal("SIGINT"));
+  const engine = new Engine(config, logger, redactor);
+  try {
+    const summary = await engine.run({
+      once: options.once === true,
+      stop: stop.signal,
+      shutdownTimeoutMs: options.shutdownTimeout,
+      ...(options.metricsPort !== undefined ? { metricsPort: options.metricsPort } : {}),
+    });
+    if (options.once || stop.signal.aborted) process.stdout.write(summary.text);
+    for (const f of summary.sourceFailures) process.stderr.write(`error: source ${f.source}: ${f.error}\n`);
+    process.exitCode = summary.sourceFailures.length > 0 ? EXIT_RUNTIME : EXIT_OK;
+  } catch (error) {
+    process.exitCode = reportError(error, redactor);
+  }
+}

@@ -1,0 +1,71 @@
+/** One running destination: its plugin instance, effective limits, pause state and dedup claims. */
+import type { DestinationConfig } from "../config/load.js";
+import type { Destination, DestinationLimits, Logger } from "../sdk/types.js";
+
+/** Default batch age when neither the plugin nor the configuration sets one. */
+const DEFAULT_MAX_AGE_MS = 1000;
+
+export class DestinationRuntime {
+  readonly name: string;
+  readonly limits: Required<DestinationLimits>;
+  readonly maxAgeMs: number;
+  /** Ids some lane holds in a pending or in-flight batch, so two SIEM mappings never send one event twice. */
+  private readonly claims = new Map<string, string>();
+  pausedReason: string | undefined;
+
+  constructor(
+    readonly config: DestinationConfig,
+    readonly instance: Destination,
+    readonly logger: Logger,
+    private readonly onPauseChange: (paused: boolean) => void = () => undefined,
+  ) {
+    this.name = config.name;
+    const own = instance.limits;
+    const batch = config.core.batch;
+    const maxBatchRecords = Math.max(1, Math.min(own.maxBatchRecords, batch.maxRecords ?? Infinity));
+    const maxBatchBytes = Math.max(1, Math.min(own.maxBatchBytes, batch.maxBytes ?? Infinity));
+    this.limits = {
+      maxBatchRecords,
+      maxBatchBytes,
+      maxRecordBytes: Math.min(own.maxRecordBytes ?? maxBatchBytes, maxBatchBytes),
+    };
+    const pluginAge = (instance as { batchMaxAgeMs?: unknown }).batchMaxAgeMs;
+    this.maxAgeMs = batch.maxAge ?? (typeof pluginAge === "number" ? pluginAge : DEFAULT_MAX_AGE_MS);
+  }
+
+  get dedupEnabled(): boolean {
+    return this.config.core.dedup.enabled;
+  }
+
+  get dedupTtlMs(): number {
+    return this.config.core.dedup.ttl;
+  }
+
+  /** Claim an id for a lane; false when another lane already holds it. */
+  claim(id: string, lane: string): boolean {
+    const holder = this.claims.get(id);
+    if (holder !== undefined && holder !== lane) return false;
+    this.claims.set(id, lane);
+    return true;
+  }
+
+  release(ids: Iterable<string>, lane: string): void {
+    for (const id of ids) if (this.claims.get(id) === lane) this.claims.delete(id);
+  }
+
+  pause(reason: string): void {
+    if (this.pausedReason === undefined) {
+      this.logger.error({ reason }, "destination paused; its data is kept");
+      this.onPauseChange(true);
+    }
+    this.pausedReason = reason;
+  }
+
+  resume(): void {
+    if (this.pausedReason !== undefined) {
+      this.logger.info({}, "destination resumed");
+      this.onPauseChange(false);
+    }
+    this.pausedReason = undefined;
+  }
+}

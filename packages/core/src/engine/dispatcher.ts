@@ -1,0 +1,128 @@
+/**
+ * Delivers one batch to a destination: retries retryable failures with exponential backoff and jitter
+ * (p-retry), honours retryAfterMs, resends only the records that failed, dead-letters permanent failures,
+ * and pauses on configuration-level failures without dropping anything.
+ */
+import pRetry, { AbortError } from "p-retry";
+import { DestinationError } from "../sdk/errors.js";
+import type { OutputRecord } from "../sdk/types.js";
+import type { DestinationRuntime } from "./destination-runtime.js";
+import { sleep } from "./sleep.js";
+
+export interface Rejected {
+  record: OutputRecord;
+  code: string;
+  reason: string;
+}
+
+export interface DeliveryResult {
+  acked: OutputRecord[];
+  rejected: Rejected[];
+}
+
+/** Thrown when shutdown interrupts a delivery: the batch stays in the buffer, uncommitted. */
+export class DeliveryInterrupted extends Error {
+  readonly code = "LS_ERR_DELIVERY_INTERRUPTED";
+}
+
+class PartialFailure extends Error {
+  constructor(
+    readonly remaining: number,
+    readonly retryAfterMs: number,
+    readonly firstReason: string,
+  ) {
+    super(`${remaining} record(s) to retry: ${firstReason}`);
+  }
+}
+
+export interface DeliverOptions {
+  signal: AbortSignal;
+  /** Called with records acknowledged in a partial result, before the rest is retried. */
+  onPartialAck?: (records: OutputRecord[]) => Promise<void>;
+}
+
+export async function deliver(
+  dest: DestinationRuntime,
+  batch: OutputRecord[],
+  options: DeliverOptions,
+): Promise<DeliveryResult> {
+  const { signal } = options;
+  const acked: OutputRecord[] = [];
+  const rejected: Rejected[] = [];
+  const retry = dest.config.core.retry;
+  let remaining = batch;
+
+  const attempt = async (): Promise<void> => {
+    if (signal.aborted) throw new AbortError(new DeliveryInterrupted("shutdown"));
+    let result;
+    try {
+      result = await dest.instance.send(remaining, signal);
+    } catch (error) {
+      if (signal.aborted) throw new AbortError(new DeliveryInterrupted("shutdown"));
+      if (error instanceof DestinationError && error.kind === "permanent") {
+        for (const record of remaining) rejected.push({ record, code: error.code, reason: error.message });
+        remaining = [];
+        return;
+      }
+      throw error;
+    }
+    dest.resume();
+    if (result.outcomes.length !== remaining.length) {
+      throw new AbortError(
+        `destination ${dest.name} returned ${result.outcomes.length} outcomes for ${remaining.length} records (plugin bug)`,
+      );
+    }
+    const next: OutputRecord[] = [];
+    const okNow: OutputRecord[] = [];
+    let retryAfterMs = 0;
+    let firstReason = "";
+    for (const [i, outcome] of result.outcomes.entries()) {
+      const record = remaining[i]!;
+      if (outcome.status === "ok") okNow.push(record);
+      else if (outcome.status === "permanent")
+        rejected.push({ record, code: outcome.code ?? "LS_ERR_DEST_REJECTED", reason: outcome.reason });
+      else {
+        next.push(record);
+        retryAfterMs = Math.max(retryAfterMs, outcome.retryAfterMs ?? 0);
+        firstReason ||= outcome.reason;
+      }
+    }
+    acked.push(...okNow);
+    remaining = next;
+    if (next.length > 0) {
+      if (okNow.length > 0) await options.onPartialAck?.(okNow);
+      throw new PartialFailure(next.length, retryAfterMs, firstReason);
+    }
+  };
+
+  await pRetry(attempt, {
+    retries: Infinity,
+    factor: 2,
+    minTimeout: retry.initialDelay,
+    maxTimeout: retry.maxDelay,
+    randomize: true,
+    signal,
+    onFailedAttempt: async ({ error, attemptNumber }) => {
+      if (signal.aborted) throw new DeliveryInterrupted("shutdown");
+      const code = (error as { code?: string }).code;
+      if (error instanceof DestinationError && error.kind === "config") {
+        dest.pause(error.message);
+        await sleep(retry.pauseDelay, signal);
+        return;
+      }
+      const hint = error instanceof PartialFailure || error instanceof DestinationError ? error.retryAfterMs : 0;
+      dest.logger.warn(
+        { attempt: attemptNumber, records: remaining.length, code, error: error.message, retryAfterMs: hint },
+        "send failed; retrying",
+      );
+      // Throttling hint: wait at least that long, on top of the backoff p-retry applies next.
+      if (hint && hint > 0) await sleep(hint, signal);
+    },
+    // A pause is not a retry: it must not grow the backoff of the next real failure.
+    shouldConsumeRetry: ({ error }) => !(error instanceof DestinationError && error.kind === "config"),
+  }).catch((error: unknown) => {
+    if (signal.aborted || error instanceof DeliveryInterrupted) throw new DeliveryInterrupted("shutdown");
+    throw error;
+  });
+  return { acked, rejected };
+}

@@ -1,0 +1,365 @@
+/** Embedded state: one SQLite database (WAL) in `state.dir`. */
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import type {
+  Acknowledgement,
+  Buffer,
+  BufferedRecord,
+  DeadLetter,
+  DeadLetterInput,
+  LaneCursor,
+  RecordToBuffer,
+  StateStore,
+} from "./interfaces.js";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS buffer (
+  seq INTEGER PRIMARY KEY,
+  source TEXT NOT NULL,
+  id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  subtype TEXT NOT NULL,
+  time INTEGER NOT NULL,
+  data TEXT NOT NULL,
+  origin TEXT
+);
+CREATE INDEX IF NOT EXISTS buffer_source_seq ON buffer (source, seq);
+CREATE TABLE IF NOT EXISTS checkpoints (source TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS cursors (lane TEXT PRIMARY KEY, seq INTEGER NOT NULL, inflight_to INTEGER);
+CREATE TABLE IF NOT EXISTS dedup (
+  destination TEXT NOT NULL, id TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (destination, id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS dedup_expiry ON dedup (expires_at);
+CREATE TABLE IF NOT EXISTS deadletters (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  stage TEXT NOT NULL,
+  source TEXT NOT NULL,
+  mapping TEXT,
+  destination TEXT,
+  record_id TEXT,
+  origin TEXT,
+  code TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  payload TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS plugin_state (scope TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (scope, key));
+`;
+
+interface BufferRow {
+  seq: number;
+  source: string;
+  id: string;
+  type: string;
+  subtype: string;
+  time: number;
+  data: string;
+  origin: string | null;
+}
+
+export interface SqliteOptions {
+  dir: string;
+  /** "normal" survives a process crash; "full" also survives power loss (slower). */
+  sync?: "normal" | "full";
+  clock?: () => number;
+}
+
+export function openSqliteState(options: SqliteOptions): SqliteStateStore {
+  fs.mkdirSync(options.dir, { recursive: true });
+  return new SqliteStateStore(path.join(options.dir, "state.db"), options);
+}
+
+class SqliteBuffer implements Buffer {
+  private bytes: number;
+  private readonly readStmt;
+  private readonly lastStmt;
+  private readonly countStmt;
+  private readonly pruneSizeStmt;
+  private readonly pruneStmt;
+
+  constructor(private readonly db: Database.Database) {
+    this.readStmt = db.prepare<[string, number, number], BufferRow>(
+      "SELECT seq, source, id, type, subtype, time, data, origin FROM buffer WHERE source = ? AND seq > ? ORDER BY seq LIMIT ?",
+    );
+    this.lastStmt = db.prepare<[string], { s: number | null }>("SELECT max(seq) AS s FROM buffer WHERE source = ?");
+    this.countStmt = db.prepare<[string, number], { n: number }>(
+      "SELECT count(*) AS n FROM buffer WHERE source = ? AND seq > ?",
+    );
+    this.pruneSizeStmt = db.prepare<[string, number], { b: number | null }>(
+      "SELECT sum(length(data)) AS b FROM buffer WHERE source = ? AND seq <= ?",
+    );
+    this.pruneStmt = db.prepare<[string, number]>("DELETE FROM buffer WHERE source = ? AND seq <= ?");
+    const row = db.prepare<[], { b: number | null }>("SELECT sum(length(data)) AS b FROM buffer").get();
+    this.bytes = row?.b ?? 0;
+  }
+
+  added(bytes: number): void {
+    this.bytes += bytes;
+  }
+
+  read(source: string, afterSeq: number, limit: number): Promise<BufferedRecord[]> {
+    const rows = this.readStmt.all(source, afterSeq, limit);
+    return Promise.resolve(
+      rows.map((r) => ({
+        seq: r.seq,
+        id: r.id,
+        type: r.type,
+        subtype: r.subtype,
+        source: r.source,
+        time: r.time,
+        dataJson: r.data,
+        origin: r.origin,
+      })),
+    );
+  }
+
+  lastSeq(source: string): Promise<number> {
+    return Promise.resolve(this.lastStmt.get(source)?.s ?? 0);
+  }
+
+  countAfter(source: string, afterSeq: number): Promise<number> {
+    return Promise.resolve(this.countStmt.get(source, afterSeq)?.n ?? 0);
+  }
+
+  prune(source: string, upToSeq: number): Promise<number> {
+    const freed = this.db.transaction(() => {
+      const b = this.pruneSizeStmt.get(source, upToSeq)?.b ?? 0;
+      if (b > 0) this.pruneStmt.run(source, upToSeq);
+      return b;
+    })();
+    this.bytes = Math.max(0, this.bytes - freed);
+    return Promise.resolve(freed);
+  }
+
+  sizeBytes(): number {
+    return this.bytes;
+  }
+}
+
+export class SqliteStateStore implements StateStore {
+  readonly db: Database.Database;
+  readonly buffer: SqliteBuffer;
+  private readonly now: () => number;
+  private readonly stmts;
+
+  constructor(file: string, options: SqliteOptions) {
+    this.now = options.clock ?? Date.now;
+    this.db = new Database(file);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma(`synchronous = ${options.sync === "full" ? "FULL" : "NORMAL"}`);
+    this.db.pragma("busy_timeout = 5000");
+    this.db.exec(SCHEMA);
+    this.buffer = new SqliteBuffer(this.db);
+    const db = this.db;
+    this.stmts = {
+      insertRecord: db.prepare(
+        "INSERT INTO buffer (source, id, type, subtype, time, data, origin) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      ),
+      putCheckpoint: db.prepare(
+        "INSERT INTO checkpoints (source, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(source) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+      ),
+      getCheckpoint: db.prepare<[string], { value: string }>("SELECT value FROM checkpoints WHERE source = ?"),
+      listCheckpoints: db.prepare<[], { source: string; value: string; updated_at: number }>(
+        "SELECT source, value, updated_at FROM checkpoints ORDER BY source",
+      ),
+      getCursor: db.prepare<[string], { seq: number; inflight_to: number | null }>(
+        "SELECT seq, inflight_to FROM cursors WHERE lane = ?",
+      ),
+      setInflight: db.prepare(
+        "INSERT INTO cursors (lane, seq, inflight_to) VALUES (?, 0, ?) ON CONFLICT(lane) DO UPDATE SET inflight_to = excluded.inflight_to",
+      ),
+      putCursor: db.prepare(
+        "INSERT INTO cursors (lane, seq, inflight_to) VALUES (?, ?, NULL) ON CONFLICT(lane) DO UPDATE SET seq = excluded.seq, inflight_to = NULL",
+      ),
+      putDedup: db.prepare(
+        "INSERT INTO dedup (destination, id, expires_at) VALUES (?, ?, ?) ON CONFLICT(destination, id) DO UPDATE SET expires_at = excluded.expires_at",
+      ),
+      getDedup: db.prepare<[string, string], { expires_at: number }>(
+        "SELECT expires_at FROM dedup WHERE destination = ? AND id = ?",
+      ),
+      expireDedup: db.prepare("DELETE FROM dedup WHERE expires_at <= ?"),
+      insertDead: db.prepare(
+        "INSERT INTO deadletters (at, stage, source, mapping, destination, record_id, origin, code, reason, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      ),
+      listDead: db.prepare<[number, number], DeadLetterRow>(
+        "SELECT * FROM deadletters WHERE id > ? ORDER BY id LIMIT ?",
+      ),
+      countDead: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM deadletters"),
+      deleteDead: db.prepare("DELETE FROM deadletters WHERE id = ?"),
+      pluginGet: db.prepare<[string, string], { value: string }>(
+        "SELECT value FROM plugin_state WHERE scope = ? AND key = ?",
+      ),
+      pluginSet: db.prepare(
+        "INSERT INTO plugin_state (scope, key, value) VALUES (?, ?, ?) ON CONFLICT(scope, key) DO UPDATE SET value = excluded.value",
+      ),
+    };
+  }
+
+  private appendRecords(records: RecordToBuffer[]): number {
+    let bytes = 0;
+    const insert = this.stmts.insertRecord;
+    for (const r of records) {
+      insert.run(r.source, r.id, r.type, r.subtype, r.time, r.dataJson, r.origin ?? null);
+      bytes += r.dataJson.length;
+    }
+    return bytes;
+  }
+
+  private insertDeadLetters(letters: DeadLetterInput[]): void {
+    const at = this.now();
+    for (const d of letters) {
+      this.stmts.insertDead.run(
+        at,
+        d.stage,
+        d.source,
+        d.mapping ?? null,
+        d.destination ?? null,
+        d.recordId ?? null,
+        d.origin ?? null,
+        d.code,
+        d.reason,
+        d.payload,
+      );
+    }
+  }
+
+  ingest(source: string, records: RecordToBuffer[], rejects: DeadLetterInput[], checkpoint: unknown): Promise<void> {
+    const bytes = this.db.transaction(() => {
+      const b = this.appendRecords(records);
+      this.insertDeadLetters(rejects);
+      this.stmts.putCheckpoint.run(source, JSON.stringify(checkpoint ?? null), this.now());
+      return b;
+    })();
+    this.buffer.added(bytes);
+    return Promise.resolve();
+  }
+
+  getCheckpoint(source: string): Promise<unknown> {
+    const row = this.stmts.getCheckpoint.get(source);
+    return Promise.resolve(row ? (JSON.parse(row.value) as unknown) : undefined);
+  }
+
+  listCheckpoints(): Promise<{ source: string; checkpoint: unknown; updatedAt: number }[]> {
+    return Promise.resolve(
+      this.stmts.listCheckpoints
+        .all()
+        .map((r) => ({ source: r.source, checkpoint: JSON.parse(r.value) as unknown, updatedAt: r.updated_at })),
+    );
+  }
+
+  getCursor(lane: string): Promise<LaneCursor> {
+    const row = this.stmts.getCursor.get(lane);
+    return Promise.resolve({ seq: row?.seq ?? 0, inflightTo: row?.inflight_to ?? null });
+  }
+
+  setInflight(lane: string, inflightTo: number): Promise<void> {
+    this.stmts.setInflight.run(lane, inflightTo);
+    return Promise.resolve();
+  }
+
+  acknowledge(ack: Acknowledgement): Promise<void> {
+    this.db.transaction(() => {
+      this.stmts.putCursor.run(ack.lane, ack.cursor);
+      for (const id of ack.ackedIds) this.stmts.putDedup.run(ack.destination, id, ack.expiresAt);
+      this.insertDeadLetters(ack.deadLetters);
+    })();
+    return Promise.resolve();
+  }
+
+  rememberSent(destination: string, ids: string[], expiresAt: number): Promise<void> {
+    this.db.transaction(() => {
+      for (const id of ids) this.stmts.putDedup.run(destination, id, expiresAt);
+    })();
+    return Promise.resolve();
+  }
+
+  delivered(destination: string, ids: string[], now: number): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (const id of ids) {
+      const row = this.stmts.getDedup.get(destination, id);
+      if (row && row.expires_at > now) found.add(id);
+    }
+    return Promise.resolve(found);
+  }
+
+  expireDedup(now: number): Promise<number> {
+    return Promise.resolve(this.stmts.expireDedup.run(now).changes);
+  }
+
+  addDeadLetters(letters: DeadLetterInput[]): Promise<void> {
+    this.db.transaction(() => this.insertDeadLetters(letters))();
+    return Promise.resolve();
+  }
+
+  listDeadLetters(options: { limit?: number; afterId?: number } = {}): Promise<DeadLetter[]> {
+    const rows = this.stmts.listDead.all(options.afterId ?? 0, options.limit ?? 1000);
+    return Promise.resolve(rows.map(fromDeadRow));
+  }
+
+  countDeadLetters(): Promise<number> {
+    return Promise.resolve(this.stmts.countDead.get()?.n ?? 0);
+  }
+
+  deleteDeadLetters(ids: number[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const id of ids) this.stmts.deleteDead.run(id);
+    })();
+    return Promise.resolve();
+  }
+
+  requeue(records: RecordToBuffer[], deadLetterIds: number[]): Promise<void> {
+    const bytes = this.db.transaction(() => {
+      const b = this.appendRecords(records);
+      for (const id of deadLetterIds) this.stmts.deleteDead.run(id);
+      return b;
+    })();
+    this.buffer.added(bytes);
+    return Promise.resolve();
+  }
+
+  pluginGet(scope: string, key: string): unknown {
+    const row = this.stmts.pluginGet.get(scope, key);
+    return row ? (JSON.parse(row.value) as unknown) : undefined;
+  }
+
+  pluginSet(scope: string, key: string, value: unknown): void {
+    this.stmts.pluginSet.run(scope, key, JSON.stringify(value));
+  }
+
+  close(): Promise<void> {
+    if (this.db.open) this.db.close();
+    return Promise.resolve();
+  }
+}
+
+interface DeadLetterRow {
+  id: number;
+  at: number;
+  stage: DeadLetter["stage"];
+  source: string;
+  mapping: string | null;
+  destination: string | null;
+  record_id: string | null;
+  origin: string | null;
+  code: string;
+  reason: string;
+  payload: string;
+}
+
+function fromDeadRow(r: DeadLetterRow): DeadLetter {
+  const letter: DeadLetter = {
+    id: r.id,
+    at: r.at,
+    stage: r.stage,
+    source: r.source,
+    code: r.code,
+    reason: r.reason,
+    payload: r.payload,
+  };
+  if (r.mapping !== null) letter.mapping = r.mapping;
+  if (r.destination !== null) letter.destination = r.destination;
+  if (r.record_id !== null) letter.recordId = r.record_id;
+  if (r.origin !== null) letter.origin = r.origin;
+  return letter;
+}

@@ -1,0 +1,110 @@
+/**
+ * Contract tests every plugin should pass. Call them from a vitest file:
+ *   sourceContract("my source", () => mySource.create(config, fakeContext()));
+ */
+import { describe, expect, it } from "vitest";
+import type { Destination, OutputRecord, RecordInput, Source, SourceBatch } from "../sdk/types.js";
+
+async function drain(source: Source, checkpoint: unknown): Promise<SourceBatch[]> {
+  const batches: SourceBatch[] = [];
+  for await (const batch of source.pull(checkpoint, new AbortController().signal)) batches.push(batch);
+  return batches;
+}
+
+const dataOf = (records: RecordInput[]) => records.map((r) => JSON.stringify(r.data));
+
+/** `create` must return a new instance over the same, unchanging input each time it is called. */
+export function sourceContract(name: string, create: () => Source | Promise<Source>): void {
+  describe(`${name}: source contract`, () => {
+    it("yields JSON-serialisable checkpoints and well-formed batches", async () => {
+      const source = await create();
+      const batches = await drain(source, undefined);
+      expect(batches.length).toBeGreaterThan(0);
+      for (const b of batches) {
+        expect(Array.isArray(b.records)).toBe(true);
+        expect(JSON.parse(JSON.stringify(b.checkpoint ?? null))).toEqual(b.checkpoint ?? null);
+        for (const r of b.records) expect(r).toHaveProperty("data");
+      }
+      await source.close?.();
+    });
+
+    it("resumes from every checkpoint with exactly the records after it", async () => {
+      const all = await drain(await create(), undefined);
+      const everything = dataOf(all.flatMap((b) => b.records));
+      let consumed = 0;
+      for (const batch of all) {
+        consumed += batch.records.length;
+        const resumed = await create();
+        const rest = dataOf((await drain(resumed, JSON.parse(JSON.stringify(batch.checkpoint)))).flatMap((b) => b.records));
+        expect(rest).toEqual(everything.slice(consumed));
+        await resumed.close?.();
+      }
+    });
+
+    it("closes idempotently, even without a pull", async () => {
+      const source = await create();
+      await source.close?.();
+      await source.close?.();
+    });
+  });
+}
+
+export function sampleOutputRecords(n: number, destination = "test"): OutputRecord[] {
+  return Array.from({ length: n }, (_, i) => {
+    const value = { id: `rec-${i}`, message: `test record ${i}`, n: i };
+    const json = JSON.stringify(value);
+    return {
+      id: `rec-${i}`,
+      type: "event",
+      subtype: "test",
+      source: "contract",
+      time: Date.UTC(2025, 10, 22, 12, 0, i % 60),
+      destination,
+      mapping: "contract",
+      value,
+      json,
+      bytes: Buffer.byteLength(json),
+    };
+  });
+}
+
+/** `records` lets a destination with an output schema supply valid records. */
+export function destinationContract(
+  name: string,
+  create: () => Destination | Promise<Destination>,
+  records: (n: number) => OutputRecord[] = sampleOutputRecords,
+): void {
+  describe(`${name}: destination contract`, () => {
+    it("declares positive limits", async () => {
+      const dest = await create();
+      expect(dest.limits.maxBatchRecords).toBeGreaterThan(0);
+      expect(dest.limits.maxBatchBytes).toBeGreaterThan(0);
+      await dest.close?.();
+    });
+
+    it("returns one outcome per record, in order", async () => {
+      const dest = await create();
+      const batch = records(Math.min(5, dest.limits.maxBatchRecords));
+      const result = await dest.send(batch, new AbortController().signal);
+      expect(result.outcomes).toHaveLength(batch.length);
+      for (const o of result.outcomes) expect(["ok", "retryable", "permanent"]).toContain(o.status);
+      await dest.flush?.();
+      await dest.close?.();
+    });
+
+    it("accepts a re-sent batch (at-least-once delivery resends after a crash)", async () => {
+      const dest = await create();
+      const batch = records(3);
+      const first = await dest.send(batch, new AbortController().signal);
+      const second = await dest.send(batch, new AbortController().signal);
+      expect(second.outcomes.map((o) => o.status)).toEqual(first.outcomes.map((o) => o.status));
+      await dest.close?.();
+    });
+
+    it("closes idempotently, even without a send", async () => {
+      const dest = await create();
+      await dest.close?.();
+      await dest.close?.();
+    });
+  });
+}
