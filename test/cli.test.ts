@@ -137,8 +137,8 @@ siemMappings:
   it("replays dead letters after the cause is fixed", async () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, "data.ndjson"), '{"id":"a","n":1}\n{"id":"b","n":"oops"}\n{"id":"c","n":3}\n');
-    // $number("oops") is undefined -> the arithmetic result is missing -> mapping produces nothing for "b".
-    fs.writeFileSync(path.join(dir, "map.jsonata"), '$type(n) = "number" ? {"id": id, "double": n * 2} : $error("n is not a number")');
+    // $number("oops") throws (D3030): record "b" goes to the dead letters, "a" and "c" go on.
+    fs.writeFileSync(path.join(dir, "map.jsonata"), '{"id": id, "double": $number(n) * 2}');
     const config = writeConfig(
       dir,
       `
@@ -157,8 +157,8 @@ siemMappings:
     const letters = list.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as { id: number; recordId: string; stage: string; reason: string });
     expect(letters).toHaveLength(1);
     expect(letters[0]).toMatchObject({ recordId: "b", stage: "mapping" });
-    expect(letters[0]!.reason).toMatch(/n is not a number/);
-    fs.writeFileSync(path.join(dir, "map.jsonata"), '{"id": id, "double": $number(n) ? $number(n) * 2 : null}');
+    expect(letters[0]!.reason).toMatch(/D3030/);
+    fs.writeFileSync(path.join(dir, "map.jsonata"), '{"id": id, "double": $contains($string(n), /^[0-9]+$/) ? $number(n) * 2 : null}');
     const replay = await runCli(["deadletter", "replay", "-c", config]);
     expect(replay.stdout).toMatch(/1 record\(s\) put back/);
     const second = await runCli(["run", "--once", "-c", config]);

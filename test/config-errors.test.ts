@@ -13,7 +13,7 @@ sources:
   other: { plugin: nosuch }
 destinations:
   out: { plugin: file, key: "{nope}/{file}", maxObjectAge: soon }
-  secret: { plugin: file, dir: out, dedup: { ttl: 7 } , token: \${MISSING_VAR} }
+  secret: { plugin: file, dir: out, dedup: { ttl: 7 } , token: "\${MISSING_VAR}" }
 rules:
   bad: severity == 
 siemMappings:

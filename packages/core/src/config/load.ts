@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseDocument } from "yaml";
-import type { z } from "zod";
+import { z } from "zod";
 import { compileMapping, type CompiledMapping } from "../mapping/index.js";
 import { compileRule, type RulePredicate } from "../rules/index.js";
 import { collectSecretValues } from "../sdk/plugin.js";
@@ -12,7 +12,11 @@ import { ConfigError, type ConfigIssue } from "./errors.js";
 import { loadRegistry, type PluginRegistry } from "./registry.js";
 import {
   configFileSchema,
+  type ConfigFile,
   DESTINATION_CORE_KEYS,
+  NAME_MESSAGE,
+  NAME_PATTERN,
+  siemMappingSchema,
   destinationCoreSchema,
   SOURCE_CORE_KEYS,
   sourceCoreSchema,
@@ -115,11 +119,66 @@ function parsePluginOptions(
 
 function readYaml(file: string, text: string, issues: ConfigIssue[]): unknown {
   const doc = parseDocument(text, { prettyErrors: false });
-  for (const e of doc.errors) {
+  // The first few: after a syntax error YAML reports every later token too.
+  for (const e of doc.errors.slice(0, 5)) {
     const pos = e.linePos?.[0];
     issues.push({ path: pos ? `line ${pos.line}, column ${pos.col}` : "(root)", message: e.message.split("\n")[0] ?? "" });
   }
   return doc.errors.length ? undefined : (doc.toJS() as unknown);
+}
+
+/**
+ * Check each section (and each entry) on its own, so that one mistake does not hide the others:
+ * every problem in the file is reported together.
+ */
+function parseSections(value: unknown, issues: ConfigIssue[]): ConfigFile {
+  const empty: ConfigFile = configFileSchema.parse({});
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    issues.push({ path: "(root)", message: "the configuration must be a mapping of sections" });
+    return empty;
+  }
+  const raw = value as Record<string, unknown>;
+  const shape = configFileSchema.shape;
+  for (const key of Object.keys(raw)) if (!(key in shape)) issues.push({ path: key, message: "unknown section" });
+  const section = <K extends keyof ConfigFile>(key: K): ConfigFile[K] => {
+    const parsed = shape[key].safeParse(raw[key]);
+    if (parsed.success) return parsed.data as ConfigFile[K];
+    addZodIssues(issues, key, parsed.error);
+    return empty[key];
+  };
+  const entries = <T>(key: "sources" | "destinations", check: z.ZodType<T>): Record<string, T> => {
+    const map = raw[key];
+    if (map === undefined || map === null) return {};
+    if (typeof map !== "object" || Array.isArray(map)) {
+      issues.push({ path: key, message: "expected a mapping of names to configurations" });
+      return {};
+    }
+    const out: Record<string, T> = {};
+    for (const [name, entry] of Object.entries(map)) {
+      const parsed = check.safeParse(entry);
+      if (!NAME_PATTERN.test(name)) issues.push({ path: `${key}.${name}`, message: NAME_MESSAGE });
+      else if (parsed.success) out[name] = parsed.data;
+      else addZodIssues(issues, `${key}.${name}`, parsed.error);
+    }
+    return out;
+  };
+  const mappings: ConfigFile["siemMappings"] = [];
+  if (Array.isArray(raw.siemMappings)) {
+    for (const [i, entry] of raw.siemMappings.entries()) {
+      const parsed = siemMappingSchema.safeParse(entry);
+      if (parsed.success) mappings.push(parsed.data);
+      else addZodIssues(issues, `siemMappings[${i}]`, parsed.error);
+    }
+  } else if (raw.siemMappings !== undefined) issues.push({ path: "siemMappings", message: "expected a list" });
+  const pluginEntry = z.looseObject({ plugin: z.string() });
+  return {
+    state: section("state"),
+    plugins: section("plugins"),
+    sources: entries("sources", pluginEntry),
+    destinations: entries("destinations", pluginEntry),
+    rules: section("rules"),
+    siemMappings: mappings,
+  };
 }
 
 export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
@@ -139,12 +198,7 @@ export async function loadConfigText(text: string, absFile: string, env: NodeJS.
   const raw = readYaml(absFile, text, issues);
   if (issues.length) throw new ConfigError(absFile, issues);
   const substituted = substituteEnv(raw ?? {}, env, issues, new Set());
-  const top = configFileSchema.safeParse(substituted);
-  if (!top.success) {
-    addZodIssues(issues, "", top.error);
-    throw new ConfigError(absFile, issues);
-  }
-  const cfg = top.data;
+  const cfg = parseSections(substituted, issues);
   const registry = await loadRegistry(cfg.plugins, baseDir, issues);
   const secrets = new Set<string>();
 

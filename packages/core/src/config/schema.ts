@@ -2,8 +2,9 @@
 import { z } from "zod";
 import { byteSize, duration } from "../sdk/units.js";
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-const name = z.string().regex(NAME, "names use letters, digits, '_', '.', '-' and start with a letter or digit");
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+export const NAME_MESSAGE = "names use letters, digits, '_', '.', '-' and start with a letter or digit";
+const name = z.string().regex(NAME_PATTERN, NAME_MESSAGE);
 
 export const stateSchema = z
   .strictObject({

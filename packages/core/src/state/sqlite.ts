@@ -15,7 +15,7 @@ import type {
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS buffer (
-  seq INTEGER PRIMARY KEY,
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused: lane cursors compare against it
   source TEXT NOT NULL,
   id TEXT NOT NULL,
   type TEXT NOT NULL,
