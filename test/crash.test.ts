@@ -21,7 +21,7 @@ state: { dir: state }
 sources:
   alerts: { plugin: file, path: alerts.ndjson, recordType: alert, idField: _id, timeField: timestamp }
 destinations:
-  out: { plugin: file, dir: out, key: "{type}/{date}/{file}", maxObjectBytes: 256KiB }
+  out: { plugin: file, dir: out, key: "{type}/{date}/{file}", maxObjectBytes: 256KiB, maxObjectAge: 100ms }
 siemMappings:
   - { source: alerts, destination: out }
 `,
