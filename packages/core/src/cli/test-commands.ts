@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { compileMapping } from "../mapping/index.js";
+import { compileMapping, mapRecord } from "../mapping/index.js";
 import { compileRule } from "../rules/index.js";
 import type { DestinationPluginDefinition } from "../sdk/types.js";
 import { loadRegistry } from "../config/registry.js";
@@ -70,8 +70,7 @@ export async function mappingTestCommand(
   let failed = 0;
   for (const record of records) {
     try {
-      const value = await mapping.evaluate(record);
-      if (value === undefined) throw new Error("mapping produced no value");
+      const { value } = await mapRecord(mapping, record);
       const check = plugin?.outputSchema?.safeParse(value);
       if (check && !check.success) {
         throw new Error(
@@ -86,11 +85,9 @@ export async function mappingTestCommand(
     }
   }
   for (const r of rejects) process.stderr.write(`malformed: ${r.origin}: ${r.reason}\n`);
-  const path = (mapping as { path?: string }).path;
   process.stderr.write(
-    `${records.length - failed} of ${records.length} record(s) mapped; ${failed} failed; ${rejects.length} malformed` +
-      (path ? `; evaluation: ${path}` : "") +
-      "\n",
+    `${records.length - failed} of ${records.length} record(s) mapped; ${failed} failed; ${rejects.length} malformed\n` +
+      `reads: ${mapping.readsAll ? "the whole input (no field is unmapped)" : [...mapping.readPaths].join(", ")}\n`,
   );
   if (failed > 0) process.exitCode = EXIT_RUNTIME;
 }

@@ -4,3 +4,5 @@ export * from "./types.js";
 export * from "./errors.js";
 export { definePlugin, secret, isSecretSchema, collectSecretValues } from "./plugin.js";
 export { parseDuration, parseByteSize, duration, byteSize } from "./units.js";
+export * from "./formats.js";
+export * from "./keys.js";

@@ -1,0 +1,167 @@
+/**
+ * What the remote side's failures mean. The client (client.ts) reports what happened: a network error code, an
+ * HTTP status, a response it could not read. `classify` turns that into one of the SDK's three error classes,
+ * and core decides what to do with it:
+ *
+ * - `RetryableError`: transient (network, timeout, 429, 5xx). Core retries with exponential backoff and jitter,
+ *   and waits at least `retryAfterMs` when the server said how long.
+ * - `PermanentError`: this data is refused (400, 413, 422, ...). Core moves the batch to the dead letters with
+ *   the reason, and goes on.
+ * - `ConfigurationError`: nothing will work until the configuration changes (401, 403, 404, unknown host, bad
+ *   certificate). Core pauses the destination and keeps its data; it tries again after `retry.pauseDelay`.
+ *
+ * Every error carries a stable code, so that operators can search for it and alerts can match it.
+ */
+import { ConfigurationError, PermanentError, RetryableError } from "@logshipper/core/sdk";
+
+export const TEMPLATE_ERROR_CODES = {
+  /** Connection refused or reset, network unreachable, temporary DNS failure. Retryable. */
+  network: "LS_ERR_TEMPLATE_NETWORK",
+  /** No complete response within `timeout`. Retryable. */
+  timeout: "LS_ERR_TEMPLATE_TIMEOUT",
+  /** The request was cancelled (shutdown). Retryable: nothing was acknowledged. */
+  aborted: "LS_ERR_TEMPLATE_ABORTED",
+  /** HTTP 429. Retryable, with the server's Retry-After. */
+  throttled: "LS_ERR_TEMPLATE_THROTTLED",
+  /** HTTP 5xx or 408. Retryable. */
+  server: "LS_ERR_TEMPLATE_SERVER",
+  /** HTTP 401 or 403: the token is missing, wrong or lacks a permission. Configuration. */
+  auth: "LS_ERR_TEMPLATE_AUTH",
+  /** HTTP 404: the url names nothing on that server. Configuration. */
+  notFound: "LS_ERR_TEMPLATE_NOT_FOUND",
+  /** HTTP 3xx: the client does not follow redirects; set `url` to the final address. Configuration. */
+  redirect: "LS_ERR_TEMPLATE_REDIRECT",
+  /** Unknown host, or a TLS certificate that does not verify. Configuration. */
+  connect: "LS_ERR_TEMPLATE_CONNECT",
+  /** A 2xx response that does not follow the API (not JSON where JSON is due, wrong number of results). Configuration. */
+  badResponse: "LS_ERR_TEMPLATE_BAD_RESPONSE",
+  /** Any other HTTP 4xx: the request itself is refused. Permanent. */
+  rejected: "LS_ERR_TEMPLATE_REJECTED",
+  /** The server refused one record in a per-record result. Permanent, for that record only. */
+  recordRejected: "LS_ERR_TEMPLATE_RECORD_REJECTED",
+} as const;
+
+/** A response whose status is not 2xx. Thrown by the client; `classify` decides what it means. */
+export class HttpStatusError extends Error {
+  constructor(
+    readonly status: number,
+    /** The raw `Retry-After` header, when the server sent one. */
+    readonly retryAfter: string | undefined,
+    /** The start of the response body, for the error message. */
+    readonly bodyExcerpt: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "HttpStatusError";
+  }
+}
+
+/** A response that does not follow the API's protocol. */
+export class BadResponseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "BadResponseError";
+  }
+}
+
+/** Network errors that may pass on their own. */
+const RETRYABLE_NETWORK = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ECONNABORTED",
+  "EPIPE",
+  "ENETUNREACH",
+  "ENETDOWN",
+  "EHOSTUNREACH",
+  "EHOSTDOWN",
+  "EAI_AGAIN",
+]);
+/** Connection errors that need a change of configuration: unknown host, certificates that do not verify. */
+const CONFIGURATION_NETWORK = new Set([
+  "ENOTFOUND",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
+/** Longest throttling hint honoured, so that a bogus header cannot stall a destination for days. */
+export const MAX_RETRY_AFTER_MS = 15 * 60_000;
+
+/** `Retry-After`: delay-seconds or an HTTP-date (RFC 9110 §10.2.3), as milliseconds from `now`. */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  let ms: number;
+  if (/^\d+$/.test(text)) ms = Number(text) * 1000;
+  else {
+    const at = Date.parse(text);
+    if (Number.isNaN(at)) return undefined;
+    ms = at - now;
+  }
+  return Math.min(Math.max(0, ms), MAX_RETRY_AFTER_MS);
+}
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+function classifyStatus(error: HttpStatusError, message: string, now: number): Error {
+  const { status } = error;
+  const cause = { cause: error };
+  if (status === 429) {
+    const retryAfterMs = parseRetryAfter(error.retryAfter, now);
+    return new RetryableError(message, {
+      ...cause,
+      code: TEMPLATE_ERROR_CODES.throttled,
+      ...(retryAfterMs !== undefined && { retryAfterMs }),
+    });
+  }
+  if (status >= 500 || status === 408) {
+    const retryAfterMs = parseRetryAfter(error.retryAfter, now);
+    return new RetryableError(message, {
+      ...cause,
+      code: TEMPLATE_ERROR_CODES.server,
+      ...(retryAfterMs !== undefined && { retryAfterMs }),
+    });
+  }
+  if (status === 401 || status === 403) return new ConfigurationError(message, { ...cause, code: TEMPLATE_ERROR_CODES.auth });
+  if (status === 404) return new ConfigurationError(message, { ...cause, code: TEMPLATE_ERROR_CODES.notFound });
+  if (status >= 300 && status < 400) return new ConfigurationError(message, { ...cause, code: TEMPLATE_ERROR_CODES.redirect });
+  if (status === 413) {
+    return new PermanentError(`${message} (the request is too large; lower the destination's batch.maxBytes)`, {
+      ...cause,
+      code: TEMPLATE_ERROR_CODES.rejected,
+    });
+  }
+  return new PermanentError(message, { ...cause, code: TEMPLATE_ERROR_CODES.rejected });
+}
+
+/**
+ * The SDK error for a failed request, or `error` itself when it is not a failure of the remote side (a bug in the
+ * plugin should surface as it is, not be disguised as a remote failure). `action` says what was attempted, e.g.
+ * `POST http://host/ingest`; it starts the message.
+ */
+export function classify(error: unknown, action: string, now: number = Date.now()): unknown {
+  if (error instanceof HttpStatusError) return classifyStatus(error, `${action}: ${error.message}`, now);
+  if (error instanceof BadResponseError) {
+    return new ConfigurationError(`${action}: ${error.message}`, { cause: error, code: TEMPLATE_ERROR_CODES.badResponse });
+  }
+  const code = errorCode(error);
+  const message = `${action}: ${(error as Error | null)?.message ?? String(error)}`;
+  if (code === "ETIMEDOUT") return new RetryableError(message, { cause: error, code: TEMPLATE_ERROR_CODES.timeout });
+  if (code === "ABORT_ERR" || (error as Error | null)?.name === "AbortError") {
+    return new RetryableError(message, { cause: error, code: TEMPLATE_ERROR_CODES.aborted });
+  }
+  if (code !== undefined && RETRYABLE_NETWORK.has(code)) {
+    return new RetryableError(message, { cause: error, code: TEMPLATE_ERROR_CODES.network });
+  }
+  if (code !== undefined && CONFIGURATION_NETWORK.has(code)) {
+    return new ConfigurationError(message, { cause: error, code: TEMPLATE_ERROR_CODES.connect });
+  }
+  return error;
+}

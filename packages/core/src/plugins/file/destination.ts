@@ -1,0 +1,157 @@
+/**
+ * The `file` destination: writes each batch as NDJSON objects under `dir`, one object per rendered key.
+ *
+ * Records are grouped by their key (the template rendered with each record's fields, `{file}` left open); each
+ * group becomes one object named after its content (`{file}` = sha256 of its NDJSON bytes), so a re-sent batch
+ * overwrites its own objects with the same bytes and two different groups never share a name. Objects are written
+ * atomically: a hidden temp file in the same directory, fsync, rename, fsync of the directory. A reader never sees a
+ * partial object, and an acknowledged object survives a crash.
+ */
+import { randomUUID } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+import zlib from "node:zlib";
+import {
+  compileKeyTemplate,
+  contentName,
+  fillFile,
+  type Destination,
+  type OutputRecord,
+  type PluginContext,
+  type RecordOutcome,
+  type SendResult,
+} from "../../sdk/index.js";
+import type { FileDestinationConfig } from "./config.js";
+import { classifyFsError, fsErrorCode } from "./errors.js";
+
+const gzip = promisify(zlib.gzip);
+
+/** Largest number of records in one batch (the byte limit is `maxObjectBytes`). */
+export const FILE_MAX_BATCH_RECORDS = 100_000;
+
+/**
+ * A `file` destination. Besides the SDK's `limits`, it tells the dispatcher how long records may wait for a batch
+ * to fill: `batchMaxAgeMs` (the `maxObjectAge` option).
+ */
+export interface FileDestination extends Destination {
+  readonly batchMaxAgeMs: number;
+  /** Absolute directory the objects are written under. */
+  readonly dir: string;
+}
+
+/** `full` must lie strictly inside `dir`. A violation is a bug in key rendering: never write there. */
+export function assertInside(dir: string, full: string): void {
+  const rel = path.relative(dir, full);
+  if (rel === "" || path.isAbsolute(rel) || rel.split(path.sep)[0] === "..") {
+    throw new Error(`bug: object path ${JSON.stringify(full)} is outside ${JSON.stringify(dir)}`);
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(dir, "r");
+    await handle.sync();
+  } catch (error) {
+    // Some platforms (Windows) and file systems cannot open or fsync a directory; the rename is then as durable as it gets.
+    const code = fsErrorCode(error);
+    if (code !== "EISDIR" && code !== "EPERM" && code !== "EINVAL" && code !== "EBADF" && code !== "EACCES")
+      throw error;
+  } finally {
+    await handle?.close().catch(() => {});
+  }
+}
+
+/** Write `data` to `file` atomically (temp file in the same directory, fsync, rename, fsync the directory). */
+export async function writeAtomic(file: string, data: Uint8Array): Promise<void> {
+  const dir = path.dirname(file);
+  await fs.mkdir(dir, { recursive: true });
+  const temp = path.join(dir, `.${path.basename(file)}.${randomUUID().slice(0, 8)}.tmp`);
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(temp, "wx", 0o644);
+    await handle.writeFile(data);
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await fs.rename(temp, file);
+  } catch (error) {
+    await handle?.close().catch(() => {});
+    await fs.rm(temp, { force: true }).catch(() => {});
+    throw error;
+  }
+  await syncDir(dir);
+}
+
+export function createFileDestination(config: FileDestinationConfig, ctx: PluginContext): FileDestination {
+  const dir = path.resolve(ctx.baseDir, config.dir);
+  const template = compileKeyTemplate(config.key);
+  const ext = config.gzip ? ".ndjson.gz" : ".ndjson";
+
+  async function writeObject(key: string, records: OutputRecord[]): Promise<void> {
+    const body = Buffer.from(records.map((r) => `${r.json}\n`).join(""), "utf8");
+    const name = contentName([body], ext);
+    const rel = template.usesFile ? fillFile(key, name) : key;
+    const full = path.resolve(dir, ...rel.split("/"));
+    assertInside(dir, full);
+    const data = config.gzip ? await gzip(body) : body;
+    try {
+      await writeAtomic(full, data);
+    } catch (error) {
+      throw classifyFsError(error, `write ${rel}`);
+    }
+    ctx.logger.debug({ key: rel, records: records.length, bytes: data.length }, "wrote object");
+  }
+
+  return {
+    dir,
+    limits: { maxBatchRecords: FILE_MAX_BATCH_RECORDS, maxBatchBytes: config.maxObjectBytes },
+    batchMaxAgeMs: config.maxObjectAge,
+
+    async send(batch: OutputRecord[], signal: AbortSignal): Promise<SendResult> {
+      const groups = new Map<string, number[]>();
+      batch.forEach((record, index) => {
+        const key = template.render({
+          type: record.type,
+          subtype: record.subtype,
+          source: record.source,
+          destination: record.destination,
+          time: record.time,
+          value: record.value,
+        });
+        const list = groups.get(key);
+        if (list) list.push(index);
+        else groups.set(key, [index]);
+      });
+      const outcomes: RecordOutcome[] = batch.map(() => ({ status: "ok" }));
+      for (const [key, indexes] of groups) {
+        if (signal.aborted) {
+          // Stopping: what is written is acknowledged, the rest is retried later.
+          for (const i of indexes) outcomes[i] = { status: "retryable", reason: "shutting down" };
+          continue;
+        }
+        await writeObject(
+          key,
+          indexes.map((i) => batch[i]!),
+        );
+      }
+      return { outcomes };
+    },
+
+    async test() {
+      try {
+        await fs.mkdir(dir, { recursive: true });
+        const probe = path.join(dir, `.logshipper-test-${randomUUID().slice(0, 8)}.tmp`);
+        await fs.writeFile(probe, "");
+        await fs.rm(probe, { force: true });
+      } catch (error) {
+        throw classifyFsError(error, `write to ${dir}`);
+      }
+      return `directory ${dir} is writable`;
+    },
+
+    async flush() {},
+    async close() {},
+  };
+}
