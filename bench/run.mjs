@@ -100,13 +100,19 @@ function pipeline() {
 const f = await floor();
 const p = await pipeline();
 const fmt = (n) => Math.round(n).toLocaleString("en-US");
-console.log(`workload: ${fmt(records)} Netskope-like alerts, ${mb.toFixed(1)} MB NDJSON (${Math.round(bytes / records)} bytes/record)`);
+console.log(
+  `workload: ${fmt(records)} Netskope-like alerts, ${mb.toFixed(1)} MB NDJSON (${Math.round(bytes / records)} bytes/record)`,
+);
 console.log(`node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"})`);
 console.log("");
 console.log("| measurement | records/s | MB/s | wall s | peak RSS MB |");
 console.log("| --- | ---: | ---: | ---: | ---: |");
-console.log(`| floor: read + JSON.parse + JSON.stringify + write, one thread | ${fmt(f.n / f.s)} | ${(mb / f.s).toFixed(1)} | ${f.s.toFixed(2)} | ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} |`);
-console.log(`| pipeline: file -> rule -> mapping -> dedup -> file (whole process) | ${fmt(records / p.s)} | ${(mb / p.s).toFixed(1)} | ${p.s.toFixed(2)} | ${(p.rss / 1024 / 1024).toFixed(0)} |`);
+console.log(
+  `| floor: read + JSON.parse + JSON.stringify + write, one thread | ${fmt(f.n / f.s)} | ${(mb / f.s).toFixed(1)} | ${f.s.toFixed(2)} | ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} |`,
+);
+console.log(
+  `| pipeline: file -> rule -> mapping -> dedup -> file (whole process) | ${fmt(records / p.s)} | ${(mb / p.s).toFixed(1)} | ${p.s.toFixed(2)} | ${(p.rss / 1024 / 1024).toFixed(0)} |`,
+);
 console.log("");
 console.log(`pipeline / floor: ${((records / p.s / (f.n / f.s)) * 100).toFixed(0)}%`);
 if (p.summary) console.log(`summary: ${JSON.stringify(p.summary.stats)}`);

@@ -8,7 +8,14 @@ export function generateW1(file, n, seed = 42) {
     x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
     return x / 4294967296;
   };
-  const others = ["uba", "Compromised Credential", "policy", "Security Assessment", "watchlist", "quarantine"];
+  const others = [
+    "uba",
+    "Compromised Credential",
+    "policy",
+    "Security Assessment",
+    "watchlist",
+    "quarantine",
+  ];
   const pick = (a) => a[Math.floor(rand() * a.length)];
   const fd = fs.openSync(file, "w");
   let bytes = 0;

@@ -41,7 +41,10 @@ describe("rule test and mapping test", () => {
       path.join(SAMPLES, "netskope/alerts.ndjson"),
     ]);
     expect(r.code).toBe(0);
-    const lines = r.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as { alert_type: string; severity: string });
+    const lines = r.stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { alert_type: string; severity: string });
     expect(lines.length).toBeGreaterThan(0);
     for (const l of lines) {
       expect(["dlp", "malware"]).toContain(l.alert_type.toLowerCase());
@@ -51,7 +54,13 @@ describe("rule test and mapping test", () => {
   });
 
   it("reports a rule syntax error with its position and exits 2", async () => {
-    const r = await runCli(["rule", "test", "severity == ", "--input", path.join(SAMPLES, "netskope/alerts.ndjson")]);
+    const r = await runCli([
+      "rule",
+      "test",
+      "severity == ",
+      "--input",
+      path.join(SAMPLES, "netskope/alerts.ndjson"),
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/line 1, column \d+/);
   });
@@ -108,17 +117,29 @@ siemMappings:
     const health = await waitFor(() => get(`http://127.0.0.1:${port}/healthz`));
     expect(health.status).toBe(200);
     // While the destination refuses the credentials it is paused and its data is kept.
-    await waitFor(async () => ((await get(`http://127.0.0.1:${port}/metrics`)).body.includes('logshipper_destination_paused{destination="remote"} 1') ? true : undefined));
+    await waitFor(async () =>
+      (await get(`http://127.0.0.1:${port}/metrics`)).body.includes(
+        'logshipper_destination_paused{destination="remote"} 1',
+      )
+        ? true
+        : undefined,
+    );
     const status = await runCli(["status", "-c", config], { env });
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/backlog [1-9]/);
     fs.rmSync(path.join(dir, "denied"));
     const metrics = await waitFor(async () => {
       const m = await get(`http://127.0.0.1:${port}/metrics`);
-      return /logshipper_records_total\{stage="sent",siem_mapping="alerts.All.remote"\} 300/.test(m.body) ? m.body : undefined;
+      return /logshipper_records_total\{stage="sent",siem_mapping="alerts.All.remote"\} 300/.test(m.body)
+        ? m.body
+        : undefined;
     });
-    expect(metrics).toMatch(/logshipper_records_total\{stage="pulled",siem_mapping="alerts.All.remote"\} 310/);
-    expect(metrics).toMatch(/logshipper_records_total\{stage="deduplicated",siem_mapping="alerts.All.remote"\} 10/);
+    expect(metrics).toMatch(
+      /logshipper_records_total\{stage="pulled",siem_mapping="alerts.All.remote"\} 310/,
+    );
+    expect(metrics).toMatch(
+      /logshipper_records_total\{stage="deduplicated",siem_mapping="alerts.All.remote"\} 10/,
+    );
     child.kill("SIGTERM");
     const result = await done;
     expect(result.code).toBe(0);
@@ -127,7 +148,15 @@ siemMappings:
     const testDest = await runCli(["test-destination", "remote", "-c", config], { env });
     expect(testDest.code).toBe(0);
     const statusJson = await runCli(["status", "--json", "-c", config], { env });
-    for (const text of [result.stderr, result.stdout, status.stdout, validate.stdout, validate.stderr, testDest.stdout, statusJson.stdout]) {
+    for (const text of [
+      result.stderr,
+      result.stdout,
+      status.stdout,
+      validate.stdout,
+      validate.stderr,
+      testDest.stdout,
+      statusJson.stdout,
+    ]) {
       expect(text).not.toContain(secret);
     }
     expect(result.stderr).toContain("[REDACTED]");
@@ -136,7 +165,10 @@ siemMappings:
 
   it("replays dead letters after the cause is fixed", async () => {
     const dir = tempDir();
-    fs.writeFileSync(path.join(dir, "data.ndjson"), '{"id":"a","n":1}\n{"id":"b","n":"oops"}\n{"id":"c","n":3}\n');
+    fs.writeFileSync(
+      path.join(dir, "data.ndjson"),
+      '{"id":"a","n":1}\n{"id":"b","n":"oops"}\n{"id":"c","n":3}\n',
+    );
     // $number("oops") throws (D3030): record "b" goes to the dead letters, "a" and "c" go on.
     fs.writeFileSync(path.join(dir, "map.jsonata"), '{"id": id, "double": $number(n) * 2}');
     const config = writeConfig(
@@ -154,17 +186,31 @@ siemMappings:
     const first = await runCli(["run", "--once", "-c", config]);
     expect(first.code).toBe(0);
     const list = await runCli(["deadletter", "list", "--json", "-c", config]);
-    const letters = list.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as { id: number; recordId: string; stage: string; reason: string });
+    const letters = list.stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { id: number; recordId: string; stage: string; reason: string });
     expect(letters).toHaveLength(1);
     expect(letters[0]).toMatchObject({ recordId: "b", stage: "mapping" });
     expect(letters[0]!.reason).toMatch(/D3030/);
-    fs.writeFileSync(path.join(dir, "map.jsonata"), '{"id": id, "double": $contains($string(n), /^[0-9]+$/) ? $number(n) * 2 : null}');
+    fs.writeFileSync(
+      path.join(dir, "map.jsonata"),
+      '{"id": id, "double": $contains($string(n), /^[0-9]+$/) ? $number(n) * 2 : null}',
+    );
     const replay = await runCli(["deadletter", "replay", "-c", config]);
     expect(replay.stdout).toMatch(/1 record\(s\) put back/);
     const second = await runCli(["run", "--once", "-c", config]);
     expect(second.code).toBe(0);
-    const files = fs.readdirSync(path.join(dir, "out"), { recursive: true }).map(String).filter((f) => f.endsWith(".ndjson"));
-    const all = files.flatMap((f) => fs.readFileSync(path.join(dir, "out", f), "utf8").split("\n").filter(Boolean));
+    const files = fs
+      .readdirSync(path.join(dir, "out"), { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith(".ndjson"));
+    const all = files.flatMap((f) =>
+      fs
+        .readFileSync(path.join(dir, "out", f), "utf8")
+        .split("\n")
+        .filter(Boolean),
+    );
     expect(all.map((l) => (JSON.parse(l) as { id: string }).id).sort()).toEqual(["a", "b", "c"]);
     expect((await runCli(["deadletter", "list", "--json", "-c", config])).stdout.trim()).toBe("");
   });
@@ -173,7 +219,9 @@ siemMappings:
     const schema = await runCli(["schema"]);
     expect(schema.code).toBe(0);
     const parsed = JSON.parse(schema.stdout) as { properties: Record<string, unknown> };
-    expect(Object.keys(parsed.properties)).toEqual(expect.arrayContaining(["sources", "destinations", "rules", "siemMappings", "state"]));
+    expect(Object.keys(parsed.properties)).toEqual(
+      expect.arrayContaining(["sources", "destinations", "rules", "siemMappings", "state"]),
+    );
     expect(schema.stdout).toContain('"maxObjectBytes"');
     const plugins = await runCli(["plugins"]);
     expect(plugins.stdout).toMatch(/^file \(source\)/m);

@@ -56,7 +56,10 @@ siemMappings:
     expect(duplicates.slice(0, 5)).toEqual([]);
     expect(seen.size).toBe(RECORDS);
     const status = await runCli(["status", "--json", "-c", config]);
-    const parsed = JSON.parse(status.stdout) as { siemMappings: { backlog: number }[]; deadLetters: { total: number } };
+    const parsed = JSON.parse(status.stdout) as {
+      siemMappings: { backlog: number }[];
+      deadLetters: { total: number };
+    };
     expect(parsed.siemMappings[0]!.backlog).toBe(0);
     expect(parsed.deadLetters.total).toBe(0);
   });

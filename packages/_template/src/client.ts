@@ -111,7 +111,11 @@ export class TemplateClient {
         res.on("error", (error) => finish(error));
         res.on("end", () => {
           const status = res.statusCode ?? 0;
-          const response: HttpResponse = { status, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") };
+          const response: HttpResponse = {
+            status,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString("utf8"),
+          };
           if (status >= 200 && status < 300) finish(undefined, response);
           else {
             const retryAfter = res.headers["retry-after"];

@@ -16,7 +16,9 @@ const httpUrl = z.url({ protocol: /^https?$/, error: "expected an http:// or htt
  * `plugins` output. Put `.describe()` inside `secret()` and `.optional()` / `.default()` outside it:
  * `.describe()` returns a copy of the schema, and the copy would not carry the mark.
  */
-const token = secret(z.string().min(1).describe("Bearer token sent as `Authorization: Bearer ...`")).optional();
+const token = secret(
+  z.string().min(1).describe("Bearer token sent as `Authorization: Bearer ...`"),
+).optional();
 
 const timeout = duration().default(30_000).describe("Time limit of one HTTP request (default 30s)");
 

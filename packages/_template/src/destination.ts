@@ -13,7 +13,12 @@
  * "reason": "..."}]}`, one per line in order (like HTTP 207 Multi-Status); any other 2xx body means every line
  * was accepted.
  */
-import { ConfigurationError, type Destination, type PluginContext, type RecordOutcome } from "@logshipper/core/sdk";
+import {
+  ConfigurationError,
+  type Destination,
+  type PluginContext,
+  type RecordOutcome,
+} from "@logshipper/core/sdk";
 import { TemplateClient, type HttpResponse } from "./client.js";
 import type { TemplateDestinationConfig } from "./config.js";
 import { classify, parseRetryAfter, TEMPLATE_ERROR_CODES } from "./errors.js";
@@ -25,7 +30,10 @@ export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 /** Largest single line the remote API accepts. */
 export const MAX_RECORD_BYTES = 1024 * 1024;
 
-export function createTemplateDestination(config: TemplateDestinationConfig, ctx: PluginContext): Destination {
+export function createTemplateDestination(
+  config: TemplateDestinationConfig,
+  ctx: PluginContext,
+): Destination {
   const client = new TemplateClient({ url: config.url, token: config.token, timeoutMs: config.timeout });
   const action = `POST ${client.display}`;
 
@@ -67,8 +75,9 @@ export function createTemplateDestination(config: TemplateDestinationConfig, ctx
       return `${client.display} accepted a test message`;
     },
 
-    async close() {
-      client.close();
+    close() {
+      client.close(); // idempotent, and safe before any request
+      return Promise.resolve();
     },
   };
 }
@@ -88,7 +97,7 @@ export function outcomesOf(response: HttpResponse, count: number, action: string
     return ok; // An empty or plain-text 2xx body: everything was accepted.
   }
   if (parsed === null || typeof parsed !== "object" || !("results" in parsed)) return ok;
-  const results = (parsed as { results: unknown }).results;
+  const results = parsed.results;
   const bad = (why: string) =>
     new ConfigurationError(`${action}: per-record results ${why}; is url the right endpoint?`, {
       code: TEMPLATE_ERROR_CODES.badResponse,

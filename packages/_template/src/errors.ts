@@ -129,14 +129,20 @@ function classifyStatus(error: HttpStatusError, message: string, now: number): E
       ...(retryAfterMs !== undefined && { retryAfterMs }),
     });
   }
-  if (status === 401 || status === 403) return new ConfigurationError(message, { ...cause, code: TEMPLATE_ERROR_CODES.auth });
-  if (status === 404) return new ConfigurationError(message, { ...cause, code: TEMPLATE_ERROR_CODES.notFound });
-  if (status >= 300 && status < 400) return new ConfigurationError(message, { ...cause, code: TEMPLATE_ERROR_CODES.redirect });
+  if (status === 401 || status === 403)
+    return new ConfigurationError(message, { ...cause, code: TEMPLATE_ERROR_CODES.auth });
+  if (status === 404)
+    return new ConfigurationError(message, { ...cause, code: TEMPLATE_ERROR_CODES.notFound });
+  if (status >= 300 && status < 400)
+    return new ConfigurationError(message, { ...cause, code: TEMPLATE_ERROR_CODES.redirect });
   if (status === 413) {
-    return new PermanentError(`${message} (the request is too large; lower the destination's batch.maxBytes)`, {
-      ...cause,
-      code: TEMPLATE_ERROR_CODES.rejected,
-    });
+    return new PermanentError(
+      `${message} (the request is too large; lower the destination's batch.maxBytes)`,
+      {
+        ...cause,
+        code: TEMPLATE_ERROR_CODES.rejected,
+      },
+    );
   }
   return new PermanentError(message, { ...cause, code: TEMPLATE_ERROR_CODES.rejected });
 }
@@ -149,11 +155,15 @@ function classifyStatus(error: HttpStatusError, message: string, now: number): E
 export function classify(error: unknown, action: string, now: number = Date.now()): unknown {
   if (error instanceof HttpStatusError) return classifyStatus(error, `${action}: ${error.message}`, now);
   if (error instanceof BadResponseError) {
-    return new ConfigurationError(`${action}: ${error.message}`, { cause: error, code: TEMPLATE_ERROR_CODES.badResponse });
+    return new ConfigurationError(`${action}: ${error.message}`, {
+      cause: error,
+      code: TEMPLATE_ERROR_CODES.badResponse,
+    });
   }
   const code = errorCode(error);
   const message = `${action}: ${(error as Error | null)?.message ?? String(error)}`;
-  if (code === "ETIMEDOUT") return new RetryableError(message, { cause: error, code: TEMPLATE_ERROR_CODES.timeout });
+  if (code === "ETIMEDOUT")
+    return new RetryableError(message, { cause: error, code: TEMPLATE_ERROR_CODES.timeout });
   if (code === "ABORT_ERR" || (error as Error | null)?.name === "AbortError") {
     return new RetryableError(message, { cause: error, code: TEMPLATE_ERROR_CODES.aborted });
   }

@@ -36,6 +36,18 @@ export const plugins: PluginDefinition[] = [templateSource, templateDestination]
 export { templateDestinationConfig, templateSourceConfig } from "./config.js";
 export type { TemplateDestinationConfig, TemplateSourceConfig } from "./config.js";
 export { TemplateClient, type ClientOptions, type HttpResponse } from "./client.js";
-export { classify, parseRetryAfter, TEMPLATE_ERROR_CODES, HttpStatusError, BadResponseError } from "./errors.js";
-export { createTemplateDestination, outcomesOf, MAX_BATCH_RECORDS, MAX_REQUEST_BYTES, MAX_RECORD_BYTES } from "./destination.js";
+export {
+  classify,
+  parseRetryAfter,
+  TEMPLATE_ERROR_CODES,
+  HttpStatusError,
+  BadResponseError,
+} from "./errors.js";
+export {
+  createTemplateDestination,
+  outcomesOf,
+  MAX_BATCH_RECORDS,
+  MAX_REQUEST_BYTES,
+  MAX_RECORD_BYTES,
+} from "./destination.js";
 export { createTemplateSource, readCheckpoint, type TemplateCheckpoint } from "./source.js";

@@ -57,12 +57,18 @@ export function readCheckpoint(checkpoint: unknown): TemplateCheckpoint {
 export function createTemplateSource(config: TemplateSourceConfig, ctx: PluginContext): Source {
   const client = new TemplateClient({ url: config.url, token: config.token, timeoutMs: config.timeout });
 
+  /** The page's address, for messages and origins. */
+  const pageUrl = (cursor: string | null): string =>
+    cursor === null ? client.display : `${client.display}?cursor=${encodeURIComponent(cursor)}`;
+
   async function fetchPage(cursor: string | null, signal: AbortSignal): Promise<z.output<typeof pageSchema>> {
-    const action = `GET ${client.display}${cursor === null ? "" : `?cursor=${cursor}`}`;
+    const action = `GET ${pageUrl(cursor)}`;
     try {
       const parsed = pageSchema.safeParse(await client.getJson(cursor === null ? {} : { cursor }, signal));
       if (!parsed.success) {
-        const why = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+        const why = parsed.error.issues
+          .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
+          .join("; ");
         throw new BadResponseError(`not a page of records (${why})`);
       }
       return parsed.data;
@@ -78,10 +84,9 @@ export function createTemplateSource(config: TemplateSourceConfig, ctx: PluginCo
         const page = await fetchPage(cursor, signal);
         const records: RecordInput[] = [];
         const rejects: RejectedInput[] = [];
-        const where = `${client.display}?cursor=${cursor ?? ""}`;
         page.records.forEach((data, i) => {
           if (i < skip) return; // yielded by an earlier pull
-          const origin = `${where}#records[${i}]`;
+          const origin = `${pageUrl(cursor)}#records[${i}]`;
           // This API promises objects; anything else cannot be a record. Keep it, with where it came from.
           if (data === null || typeof data !== "object" || Array.isArray(data)) {
             rejects.push({ origin, reason: "a record must be a JSON object", raw: JSON.stringify(data) });
@@ -90,7 +95,13 @@ export function createTemplateSource(config: TemplateSourceConfig, ctx: PluginCo
         const next = page.next ?? null;
         if (next === null || next === "" || next === cursor) {
           // The last page for now: stay on it, remembering how much of it was read.
-          if (page.records.length > skip) yield { records, rejects, checkpoint: { cursor, skip: page.records.length } satisfies TemplateCheckpoint };
+          if (page.records.length > skip) {
+            yield {
+              records,
+              rejects,
+              checkpoint: { cursor, skip: page.records.length } satisfies TemplateCheckpoint,
+            };
+          }
           return;
         }
         ctx.logger.debug({ cursor, next, records: records.length, rejects: rejects.length }, "page read");
@@ -105,8 +116,9 @@ export function createTemplateSource(config: TemplateSourceConfig, ctx: PluginCo
       await fetchPage(null, ctx.signal);
     },
 
-    async close() {
-      client.close();
+    close() {
+      client.close(); // idempotent, and safe before any request
+      return Promise.resolve();
     },
   };
 }

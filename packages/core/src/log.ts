@@ -53,5 +53,5 @@ export function createLogger(options: LoggerOptions): Logger {
       formatters: { level: (label) => ({ level: label }) },
     },
     stream,
-  ) as unknown as Logger;
+  );
 }

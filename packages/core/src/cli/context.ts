@@ -37,8 +37,13 @@ export async function load(configFile: string | undefined): Promise<Loaded> {
 /** Print an error the way users should see it and return the exit code. */
 export function reportError(error: unknown, redactor: Redactor = new Redactor()): number {
   if (error instanceof ConfigError) {
-    process.stderr.write(redactor.redact(`error: invalid configuration ${path.relative(process.cwd(), error.file) || error.file}\n`));
-    for (const issue of error.issues) process.stderr.write(redactor.redact(`  ${issue.path}: ${issue.message}\n`));
+    process.stderr.write(
+      redactor.redact(
+        `error: invalid configuration ${path.relative(process.cwd(), error.file) || error.file}\n`,
+      ),
+    );
+    for (const issue of error.issues)
+      process.stderr.write(redactor.redact(`  ${issue.path}: ${issue.message}\n`));
     return EXIT_USAGE;
   }
   if (error instanceof CliError) {
@@ -46,7 +51,9 @@ export function reportError(error: unknown, redactor: Redactor = new Redactor())
     return error.exitCode;
   }
   const e = error as { code?: string; message?: string; stack?: string };
-  process.stderr.write(redactor.redact(`error: ${e.code ? `[${e.code}] ` : ""}${e.message ?? String(error)}\n`));
+  process.stderr.write(
+    redactor.redact(`error: ${e.code ? `[${e.code}] ` : ""}${e.message ?? String(error)}\n`),
+  );
   if (process.env.LOGSHIPPER_DEBUG) process.stderr.write(redactor.redact(`${e.stack ?? ""}\n`));
   return EXIT_RUNTIME;
 }

@@ -18,7 +18,10 @@ program
 const configOption = () => new Option("-c, --config <file>", "configuration file").default("logshipper.yaml");
 const inputOptions = (cmd: Command) =>
   cmd
-    .requiredOption("--input <file>", "data file: ndjson, json, concatenated objects or member lines, gzip or not")
+    .requiredOption(
+      "--input <file>",
+      "data file: ndjson, json, concatenated objects or member lines, gzip or not",
+    )
     .option("--format <format>", "auto, ndjson, json, concatenated, members", "auto")
     .option("--type <type>", "record type ($type)", "event")
     .option("--subtype-field <path>", "field holding the subtype ($subtype)")
@@ -29,7 +32,10 @@ program
   .command("run")
   .description("run the pipelines of a configuration")
   .addOption(configOption())
-  .option("--once", "pull every source until it has nothing more, deliver everything, print a summary and exit")
+  .option(
+    "--once",
+    "pull every source until it has nothing more, deliver everything, print a summary and exit",
+  )
   .option("--metrics-port <port>", "serve /metrics and /healthz on this port", (v) => Number(v))
   .option("--shutdown-timeout <ms>", "time in-flight sends get after SIGTERM", (v) => Number(v), 10_000)
   .action(runCommand);
@@ -62,13 +68,25 @@ inputOptions(
     .command("test")
     .description("print what a JSONata mapping makes of each record of a file, validated")
     .argument("<file>", "mapping file (.jsonata)")
-    .option("--destination <name>", "validate against this destination's output schema (name in -c, or a plugin type)")
+    .option(
+      "--destination <name>",
+      "validate against this destination's output schema (name in -c, or a plugin type)",
+    )
     .option("-c, --config <file>", "configuration that names the destination"),
 ).action(mappingTestCommand);
 
-program.command("plugins").description("plugin types and their options").option("--json", "machine-readable").action(pluginsCommand);
+program
+  .command("plugins")
+  .description("plugin types and their options")
+  .option("--json", "machine-readable")
+  .action(pluginsCommand);
 
-program.command("status").description("checkpoints, backlog per SIEM mapping, dead letters").addOption(configOption()).option("--json", "machine-readable").action(statusCommand);
+program
+  .command("status")
+  .description("checkpoints, backlog per SIEM mapping, dead letters")
+  .addOption(configOption())
+  .option("--json", "machine-readable")
+  .action(statusCommand);
 
 const dead = program.command("deadletter").description("records kept because they could not be delivered");
 dead
@@ -84,7 +102,10 @@ dead
   .option("--id <ids...>", "dead letter ids (default: all replayable)")
   .action(deadletterReplayCommand);
 
-program.command("schema").description("JSON Schema of the configuration file, for editors").action(schemaCommand);
+program
+  .command("schema")
+  .description("JSON Schema of the configuration file, for editors")
+  .action(schemaCommand);
 
 try {
   await program.parseAsync(process.argv);

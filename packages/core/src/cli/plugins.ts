@@ -34,7 +34,9 @@ export async function pluginsCommand(options: { json?: boolean }): Promise<void>
       const bits = [prop.type ?? (prop.enum ? prop.enum.map(String).join("|") : "")];
       if (required.has(key) && prop.default === undefined) bits.push("required");
       if (prop.default !== undefined) bits.push(`default ${JSON.stringify(prop.default)}`);
-      process.stdout.write(`  ${key}  ${bits.filter(Boolean).join(", ")}${prop.description ? `  ${prop.description}` : ""}\n`);
+      process.stdout.write(
+        `  ${key}  ${bits.filter(Boolean).join(", ")}${prop.description ? `  ${prop.description}` : ""}\n`,
+      );
     }
   }
 }

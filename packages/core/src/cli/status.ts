@@ -53,7 +53,9 @@ export async function statusCommand(options: { config: string; json?: boolean })
     const lines = [`state: ${status.stateDir} (buffer ${status.bufferBytes} bytes)`, "", "sources:"];
     for (const s of status.sources) {
       const cp = JSON.stringify(s.checkpoint);
-      lines.push(`  ${s.name}: checkpoint ${cp.length > 160 ? `${cp.slice(0, 157)}...` : cp} at ${s.updatedAt ?? "never"}`);
+      lines.push(
+        `  ${s.name}: checkpoint ${cp.length > 160 ? `${cp.slice(0, 157)}...` : cp} at ${s.updatedAt ?? "never"}`,
+      );
     }
     lines.push("", "SIEM mappings:");
     for (const m of status.siemMappings) {
@@ -70,7 +72,11 @@ export async function statusCommand(options: { config: string; json?: boolean })
   }
 }
 
-export async function deadletterListCommand(options: { config: string; limit: number; json?: boolean }): Promise<void> {
+export async function deadletterListCommand(options: {
+  config: string;
+  limit: number;
+  json?: boolean;
+}): Promise<void> {
   const { config, redactor } = await load(options.config);
   const store = openState(config);
   try {
@@ -108,8 +114,11 @@ export async function deadletterReplayCommand(options: { config: string; id?: st
   const store = openState(config);
   try {
     const wanted = options.id ? new Set(options.id.map(Number)) : undefined;
-    if (wanted && [...wanted].some((n) => !Number.isInteger(n))) throw new CliError("--id takes dead letter numbers", EXIT_USAGE);
-    const letters = (await store.listDeadLetters({ limit: 1_000_000 })).filter((d) => !wanted || wanted.has(d.id));
+    if (wanted && [...wanted].some((n) => !Number.isInteger(n)))
+      throw new CliError("--id takes dead letter numbers", EXIT_USAGE);
+    const letters = (await store.listDeadLetters({ limit: 1_000_000 })).filter(
+      (d) => !wanted || wanted.has(d.id),
+    );
     const records: RecordToBuffer[] = [];
     const ids: number[] = [];
     let skipped = 0;
@@ -119,7 +128,15 @@ export async function deadletterReplayCommand(options: { config: string; id?: st
         continue;
       }
       const r = JSON.parse(d.payload) as StoredRecord;
-      records.push({ id: r.id, type: r.type, subtype: r.subtype, source: r.source, time: r.time, dataJson: JSON.stringify(r.data), origin: d.origin });
+      records.push({
+        id: r.id,
+        type: r.type,
+        subtype: r.subtype,
+        source: r.source,
+        time: r.time,
+        dataJson: JSON.stringify(r.data),
+        origin: d.origin,
+      });
       ids.push(d.id);
     }
     await store.requeue(records, ids);

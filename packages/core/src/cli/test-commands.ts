@@ -16,7 +16,10 @@ function inputOptions(o: InputOptions): InputOptions {
   return out;
 }
 
-export async function ruleTestCommand(query: string, options: InputOptions & { input: string }): Promise<void> {
+export async function ruleTestCommand(
+  query: string,
+  options: InputOptions & { input: string },
+): Promise<void> {
   let predicate;
   try {
     predicate = compileRule(query);
@@ -65,7 +68,9 @@ export async function mappingTestCommand(
     throw new CliError(`cannot read ${file}: ${(error as Error).message}`, EXIT_USAGE);
   }
   const mapping = compileMapping(text, file);
-  const plugin = options.destination ? await findDestinationPlugin(options.destination, options.config) : undefined;
+  const plugin = options.destination
+    ? await findDestinationPlugin(options.destination, options.config)
+    : undefined;
   const { records, rejects } = await readInputRecords(options.input, inputOptions(options));
   let failed = 0;
   for (const record of records) {

@@ -43,20 +43,26 @@ export async function validateCommand(options: { config: string; connect?: boole
     } catch (error) {
       failures++;
       const e = error as { code?: string; message?: string };
-      process.stdout.write(redactor.redact(`  ${label}: FAILED ${e.code ? `[${e.code}] ` : ""}${e.message ?? String(error)}\n`));
+      process.stdout.write(
+        redactor.redact(`  ${label}: FAILED ${e.code ? `[${e.code}] ` : ""}${e.message ?? String(error)}\n`),
+      );
     }
   };
   try {
     for (const sc of config.sources.values()) {
       const instance = sc.plugin.create(sc.options, pluginContext(config, sc.name, "source", deps));
-      await check(`source ${sc.name}`, instance.test?.bind(instance));
+      await check(`source ${sc.name}`, instance.test ? () => instance.test!() : undefined);
       await instance.close?.();
     }
     for (const dc of config.destinations.values()) {
       const instance = dc.plugin.create(dc.options, pluginContext(config, dc.name, "destination", deps));
       // --connect checks access; a destination that sends a test message does so only on test-destination.
-      const probe = (instance as { checkAccess?: () => Promise<string | void> }).checkAccess ?? instance.test;
-      await check(`destination ${dc.name}`, probe?.bind(instance));
+      const probe = instance.check
+        ? () => instance.check!()
+        : instance.test
+          ? () => instance.test!()
+          : undefined;
+      await check(`destination ${dc.name}`, probe);
       await instance.close?.();
     }
   } finally {
@@ -76,11 +82,14 @@ export async function testDestinationCommand(name: string, options: { config: st
   const { store, deps } = contexts(loaded);
   try {
     const instance = dc.plugin.create(dc.options, pluginContext(loaded.config, dc.name, "destination", deps));
-    if (!instance.test) throw new CliError(`destination plugin ${dc.plugin.name} has no test message`, EXIT_USAGE);
+    if (!instance.test)
+      throw new CliError(`destination plugin ${dc.plugin.name} has no test message`, EXIT_USAGE);
     const detail = await instance.test();
     await instance.flush?.();
     await instance.close?.();
-    process.stdout.write(loaded.redactor.redact(`test message sent to ${name}${detail ? `: ${detail}` : ""}\n`));
+    process.stdout.write(
+      loaded.redactor.redact(`test message sent to ${name}${detail ? `: ${detail}` : ""}\n`),
+    );
   } finally {
     await store.close();
   }

@@ -26,10 +26,12 @@ export function substituteEnv(
       return "";
     });
   }
-  if (Array.isArray(value)) return value.map((v, i) => substituteEnv(v, env, issues, used, joinPath(path, i)));
+  if (Array.isArray(value))
+    return value.map((v, i) => substituteEnv(v, env, issues, used, joinPath(path, i)));
   if (value && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = substituteEnv(v, env, issues, used, joinPath(path, k));
+    for (const [k, v] of Object.entries(value))
+      out[k] = substituteEnv(v, env, issues, used, joinPath(path, k));
     return out;
   }
   return value;

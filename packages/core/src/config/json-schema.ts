@@ -20,7 +20,8 @@ export function configJsonSchema(registry: PluginRegistry): unknown {
   const destinations = [...registry.destinations.values()].map((p) =>
     variant(destinationCoreSchema, p.name, p.description, p.configSchema),
   );
-  const anyOf = (list: z.ZodType[]) => (list.length === 1 ? list[0]! : z.union(list as [z.ZodType, z.ZodType]));
+  const anyOf = (list: z.ZodType[]) =>
+    list.length === 1 ? list[0]! : z.union(list as [z.ZodType, z.ZodType]);
   const file = configFileSchema.extend({
     sources: z.record(z.string(), anyOf(sources)).optional(),
     destinations: z.record(z.string(), anyOf(destinations)).optional(),

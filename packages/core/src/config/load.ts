@@ -83,12 +83,16 @@ function zodPath(prefix: string, p: PropertyKey[]): string {
 function addZodIssues(issues: ConfigIssue[], prefix: string, error: z.ZodError): void {
   for (const i of error.issues) {
     if (i.code === "unrecognized_keys") {
-      for (const key of i.keys) issues.push({ path: zodPath(prefix, [...i.path, key]), message: "unknown option" });
+      for (const key of i.keys)
+        issues.push({ path: zodPath(prefix, [...i.path, key]), message: "unknown option" });
     } else issues.push({ path: zodPath(prefix, i.path), message: i.message });
   }
 }
 
-function split(raw: Record<string, unknown>, coreKeys: string[]): [Record<string, unknown>, Record<string, unknown>] {
+function split(
+  raw: Record<string, unknown>,
+  coreKeys: string[],
+): [Record<string, unknown>, Record<string, unknown>] {
   const core: Record<string, unknown> = {};
   const own: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) (coreKeys.includes(k) ? core : own)[k] = v;
@@ -96,8 +100,9 @@ function split(raw: Record<string, unknown>, coreKeys: string[]): [Record<string
 }
 
 function unknownKeys(schema: z.ZodType, own: Record<string, unknown>): string[] {
-  const def = (schema as unknown as { def: { type: string; shape?: Record<string, unknown>; catchall?: unknown } })
-    .def;
+  const def = (
+    schema as unknown as { def: { type: string; shape?: Record<string, unknown>; catchall?: unknown } }
+  ).def;
   if (def.type !== "object" || !def.shape || def.catchall) return [];
   return Object.keys(own).filter((k) => !(k in def.shape!));
 }
@@ -108,7 +113,8 @@ function parsePluginOptions(
   schema: z.ZodType,
   own: Record<string, unknown>,
 ): unknown {
-  for (const k of unknownKeys(schema, own)) issues.push({ path: `${prefix}.${k}`, message: "unknown option" });
+  for (const k of unknownKeys(schema, own))
+    issues.push({ path: `${prefix}.${k}`, message: "unknown option" });
   const parsed = schema.safeParse(own);
   if (!parsed.success) {
     addZodIssues(issues, prefix, parsed.error);
@@ -122,7 +128,10 @@ function readYaml(file: string, text: string, issues: ConfigIssue[]): unknown {
   // The first few: after a syntax error YAML reports every later token too.
   for (const e of doc.errors.slice(0, 5)) {
     const pos = e.linePos?.[0];
-    issues.push({ path: pos ? `line ${pos.line}, column ${pos.col}` : "(root)", message: e.message.split("\n")[0] ?? "" });
+    issues.push({
+      path: pos ? `line ${pos.line}, column ${pos.col}` : "(root)",
+      message: e.message.split("\n")[0] ?? "",
+    });
   }
   return doc.errors.length ? undefined : (doc.toJS() as unknown);
 }
@@ -139,7 +148,8 @@ function parseSections(value: unknown, issues: ConfigIssue[]): ConfigFile {
   }
   const raw = value as Record<string, unknown>;
   const shape = configFileSchema.shape;
-  for (const key of Object.keys(raw)) if (!(key in shape)) issues.push({ path: key, message: "unknown section" });
+  for (const key of Object.keys(raw))
+    if (!(key in shape)) issues.push({ path: key, message: "unknown section" });
   const section = <K extends keyof ConfigFile>(key: K): ConfigFile[K] => {
     const parsed = shape[key].safeParse(raw[key]);
     if (parsed.success) return parsed.data as ConfigFile[K];
@@ -169,7 +179,8 @@ function parseSections(value: unknown, issues: ConfigIssue[]): ConfigFile {
       if (parsed.success) mappings.push(parsed.data);
       else addZodIssues(issues, `siemMappings[${i}]`, parsed.error);
     }
-  } else if (raw.siemMappings !== undefined) issues.push({ path: "siemMappings", message: "expected a list" });
+  } else if (raw.siemMappings !== undefined)
+    issues.push({ path: "siemMappings", message: "expected a list" });
   const pluginEntry = z.looseObject({ plugin: z.string() });
   return {
     state: section("state"),
@@ -192,7 +203,11 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
   return loadConfigText(text, absFile, env);
 }
 
-export async function loadConfigText(text: string, absFile: string, env: NodeJS.ProcessEnv): Promise<LoadedConfig> {
+export async function loadConfigText(
+  text: string,
+  absFile: string,
+  env: NodeJS.ProcessEnv,
+): Promise<LoadedConfig> {
   const issues: ConfigIssue[] = [];
   const baseDir = path.dirname(absFile);
   const raw = readYaml(absFile, text, issues);
@@ -297,7 +312,9 @@ export async function loadConfigText(text: string, absFile: string, env: NodeJS.
           try {
             mappingText = fs.readFileSync(mappingFile, "utf8");
           } catch (error) {
-            throw new Error(`cannot read mapping ${entry.mapping}: ${(error as Error).message}`, { cause: error });
+            throw new Error(`cannot read mapping ${entry.mapping}: ${(error as Error).message}`, {
+              cause: error,
+            });
           }
           mapping = compileMapping(mappingText, entry.mapping);
           compiledFiles.set(mappingFile, mapping);
@@ -310,7 +327,14 @@ export async function loadConfigText(text: string, absFile: string, env: NodeJS.
       issues.push({ path: `${prefix}.mapping`, message: (error as Error).message });
     }
     if (rule && mapping && sources.has(entry.source) && dest)
-      siemMappings.push({ name, source: entry.source, rule, destination: entry.destination, mappingFile, mapping });
+      siemMappings.push({
+        name,
+        source: entry.source,
+        rule,
+        destination: entry.destination,
+        mappingFile,
+        mapping,
+      });
   }
   if (issues.length) throw new ConfigError(absFile, issues);
   return {

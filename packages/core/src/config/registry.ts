@@ -64,10 +64,14 @@ export interface RegistryIssue {
   message: string;
 }
 
-export async function loadRegistry(extra: string[], baseDir: string, issues: RegistryIssue[]): Promise<PluginRegistry> {
+export async function loadRegistry(
+  extra: string[],
+  baseDir: string,
+  issues: RegistryIssue[],
+): Promise<PluginRegistry> {
   const registry = new PluginRegistry();
-  registry.add(fileSource as SourcePluginDefinition);
-  registry.add(fileDestination as DestinationPluginDefinition);
+  registry.add(fileSource);
+  registry.add(fileDestination);
   for (const pkg of BUNDLED_PACKAGES) {
     try {
       for (const def of definitionsIn(await importFrom(pkg, baseDir))) registry.add(def);
@@ -78,7 +82,8 @@ export async function loadRegistry(extra: string[], baseDir: string, issues: Reg
   for (const [i, pkg] of extra.entries()) {
     try {
       const defs = definitionsIn(await importFrom(pkg, baseDir));
-      if (defs.length === 0) issues.push({ path: `plugins[${i}]`, message: `${pkg} exports no plugin definitions` });
+      if (defs.length === 0)
+        issues.push({ path: `plugins[${i}]`, message: `${pkg} exports no plugin definitions` });
       for (const def of defs) registry.add(def);
     } catch (error) {
       issues.push({ path: `plugins[${i}]`, message: `cannot load ${pkg}: ${(error as Error).message}` });

@@ -20,12 +20,21 @@ export const stateSchema = z
       .default("normal")
       .meta({ description: "normal survives a process crash; full also survives power loss" }),
   })
-  .default({ dir: ".logshipper", maxBufferBytes: 1024 ** 3, minFreeDiskBytes: 512 * 1024 ** 2, sync: "normal" });
+  .default({
+    dir: ".logshipper",
+    maxBufferBytes: 1024 ** 3,
+    minFreeDiskBytes: 512 * 1024 ** 2,
+    sync: "normal",
+  });
 
 /** Options every source takes, whatever its plugin. */
 export const sourceCoreSchema = z.object({
   plugin: z.string().min(1).meta({ description: "Source plugin type, e.g. file, s3, syslog" }),
-  recordType: z.string().min(1).default("event").meta({ description: "Data type of the records: alert, event, ..." }),
+  recordType: z
+    .string()
+    .min(1)
+    .default("event")
+    .meta({ description: "Data type of the records: alert, event, ..." }),
   subtypeField: z.string().optional().meta({ description: "Field (dotted path) holding the subtype" }),
   subtype: z.string().optional().meta({ description: "Fixed subtype when there is no subtypeField" }),
   idField: z.string().optional().meta({ description: "Field (dotted path) holding the event id" }),
@@ -42,7 +51,10 @@ export const SOURCE_CORE_KEYS = Object.keys(sourceCoreSchema.shape);
 
 /** Options every destination takes, whatever its plugin. */
 export const destinationCoreSchema = z.object({
-  plugin: z.string().min(1).meta({ description: "Destination plugin type, e.g. file, s3, syslog, cloudtrail-lake" }),
+  plugin: z
+    .string()
+    .min(1)
+    .meta({ description: "Destination plugin type, e.g. file, s3, syslog, cloudtrail-lake" }),
   dedup: z
     .strictObject({
       enabled: z.boolean().default(true),

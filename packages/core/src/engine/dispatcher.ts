@@ -110,7 +110,8 @@ export async function deliver(
         await sleep(retry.pauseDelay, signal);
         return;
       }
-      const hint = error instanceof PartialFailure || error instanceof DestinationError ? error.retryAfterMs : 0;
+      const hint =
+        error instanceof PartialFailure || error instanceof DestinationError ? error.retryAfterMs : 0;
       dest.logger.warn(
         { attempt: attemptNumber, records: remaining.length, code, error: error.message, retryAfterMs: hint },
         "send failed; retrying",

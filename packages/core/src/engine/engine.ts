@@ -3,7 +3,7 @@ import fs from "node:fs";
 import type { LoadedConfig } from "../config/load.js";
 import type { Redactor } from "../log.js";
 import { EngineMetrics } from "../metrics.js";
-import type { DestinationPluginDefinition, Logger, PluginContext, SourcePluginDefinition } from "../sdk/types.js";
+import type { Logger, PluginContext } from "../sdk/types.js";
 import type { StateStore } from "../state/interfaces.js";
 import { openSqliteState } from "../state/sqlite.js";
 import { DestinationRuntime } from "./destination-runtime.js";
@@ -41,7 +41,14 @@ export function pluginContext(
   config: LoadedConfig,
   name: string,
   kind: "source" | "destination",
-  deps: { logger: Logger; metrics: EngineMetrics; store: StateStore; signal: AbortSignal; once: boolean; now: () => number },
+  deps: {
+    logger: Logger;
+    metrics: EngineMetrics;
+    store: StateStore;
+    signal: AbortSignal;
+    once: boolean;
+    now: () => number;
+  },
 ): PluginContext {
   const scope = `${kind}:${name}`;
   return {
@@ -107,7 +114,7 @@ export class Engine {
         if (!dest) {
           const dc = config.destinations.get(m.destination)!;
           const ctx = pluginContext(config, dc.name, "destination", deps);
-          const plugin = dc.plugin as DestinationPluginDefinition;
+          const plugin = dc.plugin;
           dest = new DestinationRuntime(dc, plugin.create(dc.options, ctx), ctx.logger, (paused) =>
             metrics.destinationState.set({ destination: dc.name }, paused ? 1 : 0),
           );
@@ -132,7 +139,7 @@ export class Engine {
           continue;
         }
         const ctx = pluginContext(config, sc.name, "source", deps);
-        const instance = (sc.plugin as SourcePluginDefinition).create(sc.options, ctx);
+        const instance = sc.plugin.create(sc.options, ctx);
         runners.push(
           new SourceRunner(sc, instance, sourceLanes, {
             store,
@@ -162,7 +169,9 @@ export class Engine {
       const tick = (fn: () => Promise<unknown>, ms: number) =>
         timers.push(
           setInterval(() => {
-            fn().catch((error: unknown) => logger.error({ error: (error as Error).message }, "maintenance failed"));
+            fn().catch((error: unknown) =>
+              logger.error({ error: (error as Error).message }, "maintenance failed"),
+            );
           }, ms).unref(),
         );
       tick(prune, PRUNE_EVERY_MS);
@@ -180,7 +189,12 @@ export class Engine {
       else options.stop?.addEventListener("abort", onStop, { once: true });
 
       logger.info(
-        { sources: runners.length, destinations: destinations.size, siemMappings: lanes.length, once: options.once },
+        {
+          sources: runners.length,
+          destinations: destinations.size,
+          siemMappings: lanes.length,
+          once: options.once,
+        },
         "run started",
       );
       const laneRuns = lanes.map((lane) => lane.run(laneStop.signal, kill.signal));
@@ -194,7 +208,10 @@ export class Engine {
       for (const dest of destinations.values()) await dest.instance.flush?.();
     } finally {
       for (const t of timers) clearInterval(t);
-      await Promise.allSettled([...runners.map((r) => r.instance.close?.()), ...[...destinations.values()].map((d) => d.instance.close?.())]);
+      await Promise.allSettled([
+        ...runners.map((r) => r.instance.close?.()),
+        ...[...destinations.values()].map((d) => d.instance.close?.()),
+      ]);
       await store.close();
       server?.close();
     }
@@ -208,7 +225,11 @@ export class Engine {
     };
     summary.text = formatSummary(summary.mappings, { rejected: summary.rejected });
     logger.info(
-      { summary: summary.mappings, rejected: summary.rejected, maxRssBytes: process.resourceUsage().maxRSS * 1024 },
+      {
+        summary: summary.mappings,
+        rejected: summary.rejected,
+        maxRssBytes: process.resourceUsage().maxRSS * 1024,
+      },
       "run finished",
     );
     return summary;

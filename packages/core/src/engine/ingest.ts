@@ -51,7 +51,10 @@ export class SourceRunner {
       } catch (error) {
         if (signal.aborted) break;
         this.failed = error as Error;
-        this.log.error({ code: (error as { code?: string }).code, error: (error as Error).message }, "pull failed");
+        this.log.error(
+          { code: (error as { code?: string }).code, error: (error as Error).message },
+          "pull failed",
+        );
         if (once) return;
       }
       if (once) return;
@@ -76,7 +79,12 @@ export class SourceRunner {
     const toBuffer: RecordToBuffer[] = [];
     let filtered = 0;
     for (const input of batch.records) {
-      const record = normalize(input, config, pulledAt, config.idExpression ? await expressionId(input, config) : undefined);
+      const record = normalize(
+        input,
+        config,
+        pulledAt,
+        config.idExpression ? await expressionId(input, config) : undefined,
+      );
       let selected = false;
       for (const lane of lanes) {
         lane.count("pulled");

@@ -127,7 +127,8 @@ export class Lane {
               await this.flush(kill);
               recoverTo = null;
             }
-          } else if (this.pending.records.length >= this.destination.limits.maxBatchRecords) await this.flush(kill);
+          } else if (this.pending.records.length >= this.destination.limits.maxBatchRecords)
+            await this.flush(kill);
         }
         readFrom = rows[rows.length - 1]!.seq;
         if (recoverTo === null && this.batchExpired()) await this.flush(kill);
@@ -137,7 +138,10 @@ export class Lane {
       if (this.pending.lastSeq > this.cursor && recoverTo === null) await this.flush(kill);
     } catch (error) {
       if (!(error instanceof DeliveryInterrupted)) throw error;
-      this.log.warn({}, "shutdown interrupted a delivery; its batch stays buffered and is sent on the next run");
+      this.log.warn(
+        {},
+        "shutdown interrupted a delivery; its batch stays buffered and is sent on the next run",
+      );
     } finally {
       this.destination.release(
         this.pending.records.map((r) => r.id),
@@ -147,11 +151,16 @@ export class Lane {
   }
 
   private batchExpired(): boolean {
-    return this.pending.records.length > 0 && this.env.now() - this.pending.openedAt >= this.destination.maxAgeMs;
+    return (
+      this.pending.records.length > 0 && this.env.now() - this.pending.openedAt >= this.destination.maxAgeMs
+    );
   }
 
   private wouldOverflow(record: OutputRecord): boolean {
-    return this.pending.records.length > 0 && this.pending.bytes + record.bytes > this.destination.limits.maxBatchBytes;
+    return (
+      this.pending.records.length > 0 &&
+      this.pending.bytes + record.bytes > this.destination.limits.maxBatchBytes
+    );
   }
 
   private add(record: OutputRecord, dataJson: string): void {
@@ -162,9 +171,7 @@ export class Lane {
   }
 
   /** Rule, mapping, output checks and dedup for a chunk of buffered records. */
-  private async process(
-    rows: BufferedRecord[],
-  ): Promise<ProcessedRow[]> {
+  private async process(rows: BufferedRecord[]): Promise<ProcessedRow[]> {
     const { config, destination } = this;
     const out: ProcessedRow[] = [];
     const candidates: { index: number; record: OutputRecord }[] = [];
@@ -184,7 +191,9 @@ export class Lane {
       let value: unknown;
       let unmapped: Record<string, unknown> | undefined;
       try {
-        ({ value, unmapped } = await mapRecord(config.mapping, record, { additionalData: destination.config.additionalData }));
+        ({ value, unmapped } = await mapRecord(config.mapping, record, {
+          additionalData: destination.config.additionalData,
+        }));
       } catch (error) {
         item.deadLetter = this.deadLetter(row, "mapping", error);
         continue;
@@ -193,7 +202,9 @@ export class Lane {
       if (schema) {
         const check = schema.safeParse(value);
         if (!check.success) {
-          const reason = check.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+          const reason = check.error.issues
+            .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
+            .join("; ");
           item.deadLetter = this.deadLetter(row, "output", { code: "LS_ERR_OUTPUT_SCHEMA", message: reason });
           continue;
         }
@@ -246,7 +257,10 @@ export class Lane {
 
   private deadLetter(row: BufferedRecord, stage: "mapping" | "output", error: unknown): DeadLetterInput {
     const e = error as { code?: string; message?: string };
-    this.log.warn({ recordId: row.id, origin: row.origin, code: e.code, reason: e.message }, `record dead-lettered at ${stage}`);
+    this.log.warn(
+      { recordId: row.id, origin: row.origin, code: e.code, reason: e.message },
+      `record dead-lettered at ${stage}`,
+    );
     return {
       stage,
       source: row.source,
@@ -274,21 +288,33 @@ export class Lane {
           result = await deliver(dest, batch.records, {
             signal,
             onPartialAck: async (records) => {
-              if (dest.dedupEnabled) await store.rememberSent(dest.name, records.map((r) => r.id), expiresAt());
+              if (dest.dedupEnabled)
+                await store.rememberSent(
+                  dest.name,
+                  records.map((r) => r.id),
+                  expiresAt(),
+                );
             },
           });
           break;
         } catch (error) {
-          if (error instanceof DeliveryInterrupted || signal.aborted) throw new DeliveryInterrupted("shutdown");
+          if (error instanceof DeliveryInterrupted || signal.aborted)
+            throw new DeliveryInterrupted("shutdown");
           // Not classified by the plugin (a bug or an unexpected error): keep the batch and try again later.
-          this.log.error({ error: (error as Error).message }, "delivery failed unexpectedly; batch kept, retrying");
+          this.log.error(
+            { error: (error as Error).message },
+            "delivery failed unexpectedly; batch kept, retrying",
+          );
           await sleep(dest.config.core.retry.pauseDelay, signal);
         }
       }
     }
     const deadLetters = [...batch.deadLetters];
     for (const r of result.rejected) {
-      this.log.warn({ recordId: r.record.id, code: r.code, reason: r.reason }, "record rejected by destination");
+      this.log.warn(
+        { recordId: r.record.id, code: r.code, reason: r.reason },
+        "record rejected by destination",
+      );
       deadLetters.push({
         stage: "send",
         source: r.record.source,

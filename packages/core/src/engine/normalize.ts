@@ -34,7 +34,8 @@ export function getPath(data: unknown, path: string): unknown {
 
 /** Epoch seconds, epoch milliseconds (numbers or numeric strings) or ISO 8601 text, to ms. */
 export function parseEventTime(value: unknown): number | undefined {
-  if (typeof value === "number" && Number.isFinite(value)) return value < 1e11 ? Math.round(value * 1000) : value;
+  if (typeof value === "number" && Number.isFinite(value))
+    return value < 1e11 ? Math.round(value * 1000) : value;
   if (typeof value === "string" && value.trim() !== "") {
     const n = Number(value);
     if (Number.isFinite(n)) return parseEventTime(n);
@@ -51,7 +52,12 @@ function idText(value: unknown): string | undefined {
 }
 
 /** Normalise one input. `pulledAt` is the time used when the event carries none. */
-export function normalize(input: RecordInput, source: SourceConfig, pulledAt: number, computedId?: string): LogRecord {
+export function normalize(
+  input: RecordInput,
+  source: SourceConfig,
+  pulledAt: number,
+  computedId?: string,
+): LogRecord {
   const { core } = source;
   const data = input.data;
   let id = input.id ?? computedId;

@@ -7,13 +7,29 @@ export function emptyStats(): LaneStats {
   return { pulled: 0, filtered: 0, mapped: 0, deduplicated: 0, sent: 0, deadlettered: 0 };
 }
 
-export function formatSummary(rows: { name: string; stats: LaneStats }[], extra: { rejected: number }): string {
-  const header = ["SIEM mapping", "pulled", "filtered out", "mapped", "deduplicated", "sent", "dead-lettered"];
+export function formatSummary(
+  rows: { name: string; stats: LaneStats }[],
+  extra: { rejected: number },
+): string {
+  const header = [
+    "SIEM mapping",
+    "pulled",
+    "filtered out",
+    "mapped",
+    "deduplicated",
+    "sent",
+    "dead-lettered",
+  ];
   const body = rows.map((r) => [
     r.name,
-    ...[r.stats.pulled, r.stats.filtered, r.stats.mapped, r.stats.deduplicated, r.stats.sent, r.stats.deadlettered].map(
-      String,
-    ),
+    ...[
+      r.stats.pulled,
+      r.stats.filtered,
+      r.stats.mapped,
+      r.stats.deduplicated,
+      r.stats.sent,
+      r.stats.deadlettered,
+    ].map(String),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? "").length)));
   const line = (cells: string[]) =>

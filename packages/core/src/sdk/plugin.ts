@@ -18,7 +18,7 @@ const secretSchemas = new WeakSet<z.ZodType>();
 
 /** Mark an option as a secret: it is redacted from logs, errors, `status` and `plugins` output. */
 export function secret<T extends z.ZodType>(schema: T): T {
-  const marked = schema.meta({ writeOnly: true, "x-secret": true }) as T;
+  const marked = schema.meta({ writeOnly: true, "x-secret": true });
   secretSchemas.add(marked);
   return marked;
 }
@@ -42,7 +42,11 @@ function unwrap(schema: z.ZodType): z.ZodType[] {
 }
 
 /** Collect the string values of every option marked `secret()` in a parsed config. */
-export function collectSecretValues(schema: z.ZodType, value: unknown, out: Set<string> = new Set()): Set<string> {
+export function collectSecretValues(
+  schema: z.ZodType,
+  value: unknown,
+  out: Set<string> = new Set(),
+): Set<string> {
   if (value === undefined || value === null) return out;
   const layers = unwrap(schema);
   if (layers.some((s) => secretSchemas.has(s))) {
@@ -51,8 +55,9 @@ export function collectSecretValues(schema: z.ZodType, value: unknown, out: Set<
     return out;
   }
   for (const layer of layers) {
-    const def = (layer as unknown as { def: { type: string; shape?: Record<string, z.ZodType>; element?: z.ZodType } })
-      .def;
+    const def = (
+      layer as unknown as { def: { type: string; shape?: Record<string, z.ZodType>; element?: z.ZodType } }
+    ).def;
     if (def.type === "object" && def.shape && typeof value === "object") {
       for (const [key, child] of Object.entries(def.shape)) {
         collectSecretValues(child, (value as Record<string, unknown>)[key], out);

@@ -102,8 +102,10 @@ export interface Destination {
    * whole request failed. A record is acknowledged only when the remote side has it durably.
    */
   send(batch: OutputRecord[], signal: AbortSignal): Promise<SendResult>;
-  /** Sends a test message (`logshipper test-destination`), or checks access (`validate --connect`). */
+  /** Sends a test message (`logshipper test-destination`); also used by `validate --connect` when there is no `check`. */
   test?(): Promise<string | void>;
+  /** Checks access without sending data (`validate --connect`): credentials, bucket, channel. */
+  check?(): Promise<string | void>;
   flush?(): Promise<void>;
   close?(): Promise<void>;
 }
@@ -152,13 +154,16 @@ interface PluginDefinitionBase<Schema extends z.ZodType> {
   configSchema: Schema;
 }
 
-export interface SourcePluginDefinition<Schema extends z.ZodType = z.ZodType> extends PluginDefinitionBase<Schema> {
+export interface SourcePluginDefinition<
+  Schema extends z.ZodType = z.ZodType,
+> extends PluginDefinitionBase<Schema> {
   kind: "source";
   create(config: z.output<Schema>, ctx: PluginContext): Source;
 }
 
-export interface DestinationPluginDefinition<Schema extends z.ZodType = z.ZodType>
-  extends PluginDefinitionBase<Schema> {
+export interface DestinationPluginDefinition<
+  Schema extends z.ZodType = z.ZodType,
+> extends PluginDefinitionBase<Schema> {
   kind: "destination";
   /** JSONata text used when a SIEM mapping names no mapping file. */
   defaultMapping?: string;

@@ -35,7 +35,10 @@ export function duration() {
     .transform((v, ctx) => {
       const ms = parseDuration(v);
       if (ms === undefined) {
-        ctx.addIssue({ code: "custom", message: `invalid duration ${JSON.stringify(v)} (use e.g. 500ms, 60s, 5m, 7d)` });
+        ctx.addIssue({
+          code: "custom",
+          message: `invalid duration ${JSON.stringify(v)} (use e.g. 500ms, 60s, 5m, 7d)`,
+        });
         return z.NEVER;
       }
       return ms;
@@ -50,7 +53,10 @@ export function byteSize() {
     .transform((v, ctx) => {
       const n = parseByteSize(v);
       if (n === undefined) {
-        ctx.addIssue({ code: "custom", message: `invalid size ${JSON.stringify(v)} (use e.g. 1048576, 512KiB, 8MiB, 10MB)` });
+        ctx.addIssue({
+          code: "custom",
+          message: `invalid size ${JSON.stringify(v)} (use e.g. 1048576, 512KiB, 8MiB, 10MB)`,
+        });
         return z.NEVER;
       }
       return n;

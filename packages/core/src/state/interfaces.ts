@@ -78,7 +78,12 @@ export interface Acknowledgement {
 export interface StateStore {
   readonly buffer: Buffer;
   /** Append a pulled batch and commit the source checkpoint, atomically. */
-  ingest(source: string, records: RecordToBuffer[], rejects: DeadLetterInput[], checkpoint: unknown): Promise<void>;
+  ingest(
+    source: string,
+    records: RecordToBuffer[],
+    rejects: DeadLetterInput[],
+    checkpoint: unknown,
+  ): Promise<void>;
   getCheckpoint(source: string): Promise<unknown>;
   listCheckpoints(): Promise<{ source: string; checkpoint: unknown; updatedAt: number }[]>;
 

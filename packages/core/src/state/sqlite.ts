@@ -82,7 +82,9 @@ class SqliteBuffer implements Buffer {
     this.readStmt = db.prepare<[string, number, number], BufferRow>(
       "SELECT seq, source, id, type, subtype, time, data, origin FROM buffer WHERE source = ? AND seq > ? ORDER BY seq LIMIT ?",
     );
-    this.lastStmt = db.prepare<[string], { s: number | null }>("SELECT max(seq) AS s FROM buffer WHERE source = ?");
+    this.lastStmt = db.prepare<[string], { s: number | null }>(
+      "SELECT max(seq) AS s FROM buffer WHERE source = ?",
+    );
     this.countStmt = db.prepare<[string, number], { n: number }>(
       "SELECT count(*) AS n FROM buffer WHERE source = ? AND seq > ?",
     );
@@ -159,7 +161,9 @@ export class SqliteStateStore implements StateStore {
       putCheckpoint: db.prepare(
         "INSERT INTO checkpoints (source, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(source) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
       ),
-      getCheckpoint: db.prepare<[string], { value: string }>("SELECT value FROM checkpoints WHERE source = ?"),
+      getCheckpoint: db.prepare<[string], { value: string }>(
+        "SELECT value FROM checkpoints WHERE source = ?",
+      ),
       listCheckpoints: db.prepare<[], { source: string; value: string; updated_at: number }>(
         "SELECT source, value, updated_at FROM checkpoints ORDER BY source",
       ),
@@ -224,7 +228,12 @@ export class SqliteStateStore implements StateStore {
     }
   }
 
-  ingest(source: string, records: RecordToBuffer[], rejects: DeadLetterInput[], checkpoint: unknown): Promise<void> {
+  ingest(
+    source: string,
+    records: RecordToBuffer[],
+    rejects: DeadLetterInput[],
+    checkpoint: unknown,
+  ): Promise<void> {
     const bytes = this.db.transaction(() => {
       const b = this.appendRecords(records);
       this.insertDeadLetters(rejects);
@@ -244,7 +253,11 @@ export class SqliteStateStore implements StateStore {
     return Promise.resolve(
       this.stmts.listCheckpoints
         .all()
-        .map((r) => ({ source: r.source, checkpoint: JSON.parse(r.value) as unknown, updatedAt: r.updated_at })),
+        .map((r) => ({
+          source: r.source,
+          checkpoint: JSON.parse(r.value) as unknown,
+          updatedAt: r.updated_at,
+        })),
     );
   }
 

@@ -31,7 +31,9 @@ function memoryLogger(logs: LogEntry[], bindings: Record<string, unknown>): Logg
   };
 }
 
-export function fakeContext(overrides: Partial<Pick<PluginContext, "name" | "mode" | "baseDir">> & { now?: number } = {}): FakeContext {
+export function fakeContext(
+  overrides: Partial<Pick<PluginContext, "name" | "mode" | "baseDir">> & { now?: number } = {},
+): FakeContext {
   const logs: LogEntry[] = [];
   const counters = new Map<string, number>();
   const state = new Map<string, unknown>();

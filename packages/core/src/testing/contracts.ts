@@ -35,7 +35,9 @@ export function sourceContract(name: string, create: () => Source | Promise<Sour
       for (const batch of all) {
         consumed += batch.records.length;
         const resumed = await create();
-        const rest = dataOf((await drain(resumed, JSON.parse(JSON.stringify(batch.checkpoint)))).flatMap((b) => b.records));
+        const rest = dataOf(
+          (await drain(resumed, JSON.parse(JSON.stringify(batch.checkpoint)))).flatMap((b) => b.records),
+        );
         expect(rest).toEqual(everything.slice(consumed));
         await resumed.close?.();
       }

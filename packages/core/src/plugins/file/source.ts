@@ -203,8 +203,14 @@ export function createFileSource(
     let dirty = false;
     const snapshot = (): FileSourceCheckpoint => ({ v: 1, files: { ...files } });
 
+    let warnedEmpty = false;
     while (!stop.aborted) {
       const listed = await listFiles();
+      if (listed.length === 0 && !warnedEmpty) {
+        // Not an error (files may appear later), but almost always a typo worth telling the user about.
+        ctx.logger.warn({ path: config.path }, "no file matches path");
+        warnedEmpty = true;
+      }
       const prior = { ...files };
       const byIno = new Map<string, string>();
       for (const [key, entry] of Object.entries(prior)) byIno.set(entry.ino, key);
