@@ -8,7 +8,8 @@ import { fileURLToPath } from "node:url";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const CLI = path.join(ROOT, "packages/core/dist/cli/main.js");
-export const SAMPLES = path.resolve(ROOT, "../shared/samples");
+/** A copy of ../shared/samples, so a clean clone tests the same data. */
+export const SAMPLES = path.join(ROOT, "test/fixtures/samples");
 export const TEST_PLUGIN = path.join(ROOT, "test/fixtures/test-plugin/index.mjs");
 
 export function tempDir(prefix = "ls-e2e-"): string {

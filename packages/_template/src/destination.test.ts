@@ -158,6 +158,14 @@ describe("template destination", () => {
     await dest.close?.();
   });
 
+  it("checks access without sending data", async () => {
+    const dest = destination("/ingest");
+    await expect(dest.check?.()).resolves.toMatch(/reachable/);
+    expect(requests).toEqual([expect.objectContaining({ path: "/ingest", lines: [] })]);
+    await expect(destination("/status/401").check?.()).rejects.toBeInstanceOf(ConfigurationError);
+    await dest.close?.();
+  });
+
   it("sends nothing for an empty batch", async () => {
     const dest = destination("/ingest");
     await expect(dest.send([], signal())).resolves.toEqual({ outcomes: [] });

@@ -53,14 +53,25 @@ export function createTemplateDestination(
       try {
         response = await client.postNdjson(body, signal);
       } catch (error) {
-        throw classify(error, action);
+        throw classify(error, action, ctx.clock.now());
       }
-      const outcomes = outcomesOf(response, batch.length, action);
+      const outcomes = outcomesOf(response, batch.length, action, ctx.clock.now());
       const refused = outcomes.filter((o) => o.status !== "ok").length;
       if (refused > 0) ctx.metrics.count("template_records_not_accepted", refused);
       return { outcomes };
     },
 
+    // `validate --connect`: an empty POST (no lines) checks the url and the token without sending data.
+    async check() {
+      try {
+        await client.postNdjson("", ctx.signal);
+      } catch (error) {
+        throw classify(error, action, ctx.clock.now());
+      }
+      return `${client.display} is reachable and accepts the credentials`;
+    },
+
+    // `logshipper test-destination`: one harmless line that an operator can find on the remote side.
     async test() {
       const line = JSON.stringify({
         message: "Log Shipper test message",
@@ -70,7 +81,7 @@ export function createTemplateDestination(
       try {
         await client.postNdjson(`${line}\n`, ctx.signal);
       } catch (error) {
-        throw classify(error, action);
+        throw classify(error, action, ctx.clock.now());
       }
       return `${client.display} accepted a test message`;
     },
@@ -88,7 +99,12 @@ interface RecordResult {
 }
 
 /** One outcome per line, from a 2xx response. */
-export function outcomesOf(response: HttpResponse, count: number, action: string): RecordOutcome[] {
+export function outcomesOf(
+  response: HttpResponse,
+  count: number,
+  action: string,
+  now: number = Date.now(),
+): RecordOutcome[] {
   const ok: RecordOutcome[] = Array.from({ length: count }, () => ({ status: "ok" }));
   let parsed: unknown;
   try {
@@ -104,7 +120,7 @@ export function outcomesOf(response: HttpResponse, count: number, action: string
     });
   if (!Array.isArray(results)) throw bad("are not a list");
   if (results.length !== count) throw bad(`name ${results.length} records, the request had ${count}`);
-  const retryAfterMs = parseRetryAfter(headerText(response.headers["retry-after"]), Date.now());
+  const retryAfterMs = parseRetryAfter(headerText(response.headers["retry-after"]), now);
   return results.map((result: RecordResult | null, i): RecordOutcome => {
     const reason = typeof result?.reason === "string" && result.reason !== "" ? result.reason : undefined;
     switch (result?.status) {

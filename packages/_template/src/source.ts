@@ -73,7 +73,7 @@ export function createTemplateSource(config: TemplateSourceConfig, ctx: PluginCo
       }
       return parsed.data;
     } catch (error) {
-      throw classify(error, action);
+      throw classify(error, action, ctx.clock.now());
     }
   }
 

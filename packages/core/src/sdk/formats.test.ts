@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -14,7 +15,7 @@ import {
   type ParseEvent,
 } from "./formats.js";
 
-const SAMPLES = "/work/shared/samples";
+const SAMPLES = fileURLToPath(new URL("../../../../test/fixtures/samples", import.meta.url));
 const sample = (rel: string) => fs.readFileSync(path.join(SAMPLES, rel));
 
 const HOSTILE = "edge/hostile.ndjson";

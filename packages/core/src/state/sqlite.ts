@@ -251,13 +251,11 @@ export class SqliteStateStore implements StateStore {
 
   listCheckpoints(): Promise<{ source: string; checkpoint: unknown; updatedAt: number }[]> {
     return Promise.resolve(
-      this.stmts.listCheckpoints
-        .all()
-        .map((r) => ({
-          source: r.source,
-          checkpoint: JSON.parse(r.value) as unknown,
-          updatedAt: r.updated_at,
-        })),
+      this.stmts.listCheckpoints.all().map((r) => ({
+        source: r.source,
+        checkpoint: JSON.parse(r.value) as unknown,
+        updatedAt: r.updated_at,
+      })),
     );
   }
 

@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -13,7 +14,7 @@ import {
 import { fileSource, fileSourceConfig } from "./index.js";
 import { createFileSource, readCheckpoint, type FileSourceLimits } from "./source.js";
 
-const SAMPLES = "/work/shared/samples";
+const SAMPLES = fileURLToPath(new URL("../../../../../test/fixtures/samples", import.meta.url));
 
 let dir: string;
 beforeEach(() => {
