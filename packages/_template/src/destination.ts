@@ -40,7 +40,7 @@ export function createTemplateDestination(
   return {
     limits: {
       maxBatchRecords: MAX_BATCH_RECORDS,
-      // Core counts `record.bytes`, the JSON text alone; each line adds "\n", so leave room for one per record.
+      // Core counts `record.bytes`, the JSON text alone; each line adds "\n": leave room for one per record.
       maxBatchBytes: MAX_REQUEST_BYTES - MAX_BATCH_RECORDS,
       maxRecordBytes: MAX_RECORD_BYTES,
     },

@@ -79,6 +79,7 @@ program
   .command("plugins")
   .description("plugin types and their options")
   .option("--json", "machine-readable")
+  .option("-c, --config <file>", "also list the plugins this configuration loads with `plugins:`")
   .action(pluginsCommand);
 
 program
@@ -105,6 +106,7 @@ dead
 program
   .command("schema")
   .description("JSON Schema of the configuration file, for editors")
+  .option("-c, --config <file>", "include the plugins this configuration loads with `plugins:`")
   .action(schemaCommand);
 
 try {

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { configJsonSchema } from "../config/json-schema.js";
 import { loadRegistry } from "../config/registry.js";
-import { CliError, EXIT_USAGE } from "./context.js";
+import { CliError, EXIT_USAGE, load } from "./context.js";
 
-async function registry() {
+async function registry(configFile?: string) {
+  if (configFile) return (await load(configFile)).config.registry;
   const issues: { path: string; message: string }[] = [];
   const reg = await loadRegistry([], process.cwd(), issues);
   if (issues.length) throw new CliError(issues.map((i) => `${i.path}: ${i.message}`).join("\n"), EXIT_USAGE);
@@ -15,8 +16,8 @@ interface JsonSchemaObject {
   required?: string[];
 }
 
-export async function pluginsCommand(options: { json?: boolean }): Promise<void> {
-  const reg = await registry();
+export async function pluginsCommand(options: { json?: boolean; config?: string }): Promise<void> {
+  const reg = await registry(options.config);
   const list = reg.list().map((p) => ({
     name: p.name,
     kind: p.kind,
@@ -41,6 +42,6 @@ export async function pluginsCommand(options: { json?: boolean }): Promise<void>
   }
 }
 
-export async function schemaCommand(): Promise<void> {
-  process.stdout.write(`${JSON.stringify(configJsonSchema(await registry()), null, 2)}\n`);
+export async function schemaCommand(options: { config?: string }): Promise<void> {
+  process.stdout.write(`${JSON.stringify(configJsonSchema(await registry(options.config)), null, 2)}\n`);
 }

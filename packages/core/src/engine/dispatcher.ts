@@ -25,6 +25,19 @@ export class DeliveryInterrupted extends Error {
   readonly code = "LS_ERR_DELIVERY_INTERRUPTED";
 }
 
+/**
+ * A classified plugin error. Checked by shape as well as by class, so that a plugin that bundles its own copy
+ * of `@logshipper/core` is still understood.
+ */
+function classified(error: unknown): DestinationError | undefined {
+  if (error instanceof DestinationError) return error;
+  const e = error as Partial<DestinationError> | null;
+  if (e && typeof e === "object" && typeof e.code === "string" && typeof e.message === "string") {
+    if (e.kind === "retryable" || e.kind === "permanent" || e.kind === "config") return e as DestinationError;
+  }
+  return undefined;
+}
+
 class PartialFailure extends Error {
   constructor(
     readonly remaining: number,
@@ -59,8 +72,9 @@ export async function deliver(
       result = await dest.instance.send(remaining, signal);
     } catch (error) {
       if (signal.aborted) throw new AbortError(new DeliveryInterrupted("shutdown"));
-      if (error instanceof DestinationError && error.kind === "permanent") {
-        for (const record of remaining) rejected.push({ record, code: error.code, reason: error.message });
+      const known = classified(error);
+      if (known?.kind === "permanent") {
+        for (const record of remaining) rejected.push({ record, code: known.code, reason: known.message });
         remaining = [];
         return;
       }
@@ -105,13 +119,13 @@ export async function deliver(
     onFailedAttempt: async ({ error, attemptNumber }) => {
       if (signal.aborted) throw new DeliveryInterrupted("shutdown");
       const code = (error as { code?: string }).code;
-      if (error instanceof DestinationError && error.kind === "config") {
-        dest.pause(error.message);
+      const known = classified(error);
+      if (known?.kind === "config") {
+        dest.pause(known.message);
         await sleep(retry.pauseDelay, signal);
         return;
       }
-      const hint =
-        error instanceof PartialFailure || error instanceof DestinationError ? error.retryAfterMs : 0;
+      const hint = error instanceof PartialFailure ? error.retryAfterMs : (known?.retryAfterMs ?? 0);
       dest.logger.warn(
         { attempt: attemptNumber, records: remaining.length, code, error: error.message, retryAfterMs: hint },
         "send failed; retrying",
@@ -120,7 +134,7 @@ export async function deliver(
       if (hint && hint > 0) await sleep(hint, signal);
     },
     // A pause is not a retry: it must not grow the backoff of the next real failure.
-    shouldConsumeRetry: ({ error }) => !(error instanceof DestinationError && error.kind === "config"),
+    shouldConsumeRetry: ({ error }) => classified(error)?.kind !== "config",
   }).catch((error: unknown) => {
     if (signal.aborted || error instanceof DeliveryInterrupted) throw new DeliveryInterrupted("shutdown");
     throw error;

@@ -23,8 +23,9 @@ export function secret<T extends z.ZodType>(schema: T): T {
   return marked;
 }
 
+/** True for a schema made by `secret()`, or derived from one by `.describe()` / `.meta()` (they keep the mark). */
 export function isSecretSchema(schema: z.ZodType): boolean {
-  return secretSchemas.has(schema);
+  return secretSchemas.has(schema) || z.globalRegistry.get(schema)?.["x-secret"] === true;
 }
 
 /** Unwrap optional/default/nullable wrappers to reach the schema that carries the secret mark. */
@@ -49,7 +50,7 @@ export function collectSecretValues(
 ): Set<string> {
   if (value === undefined || value === null) return out;
   const layers = unwrap(schema);
-  if (layers.some((s) => secretSchemas.has(s))) {
+  if (layers.some(isSecretSchema)) {
     if (typeof value === "string" && value.length > 0) out.add(value);
     else if (typeof value === "object") for (const s of stringsIn(value)) out.add(s);
     return out;
