@@ -1,0 +1,2 @@
+/** Plugin definitions (filled in by the plugin's issue). */
+export const plugins = [];
