@@ -117,6 +117,7 @@ export class SourceRunner {
       };
     });
     await env.store.ingest(config.name, toBuffer, rejects, batch.checkpoint);
+    for (const lane of lanes) lane.publishMetrics();
     this.rejected += rejects.length;
     const m = env.metrics.sourceRecords;
     m.inc({ source: config.name, outcome: "buffered" }, toBuffer.length);

@@ -4,7 +4,7 @@
  * together with the acknowledged ids and dead letters. A slow destination only slows its own lanes.
  */
 import type { SiemMappingConfig } from "../config/load.js";
-import type { EngineMetrics, Stage } from "../metrics.js";
+import { STAGES, type EngineMetrics, type Stage } from "../metrics.js";
 import { mapRecord } from "../mapping/index.js";
 import type { DeadLetterInput, BufferedRecord, StateStore } from "../state/interfaces.js";
 import type { LogRecord, Logger, OutputRecord } from "../sdk/types.js";
@@ -54,6 +54,7 @@ interface PendingBatch {
 
 export class Lane {
   readonly stats: LaneStats = emptyStats();
+  private readonly unpublished: LaneStats = emptyStats();
   readonly name: string;
   private cursor = 0;
   private pending: PendingBatch;
@@ -69,10 +70,19 @@ export class Lane {
     this.pending = this.emptyBatch(0);
   }
 
+  /** Counts locally; `publishMetrics` hands the counts to prom-client once per chunk, not per record. */
   count(stage: Stage, n = 1): void {
-    if (n === 0) return;
     this.stats[stage] += n;
-    this.env.metrics.records.inc({ stage, siem_mapping: this.name }, n);
+    this.unpublished[stage] += n;
+  }
+
+  publishMetrics(): void {
+    for (const stage of STAGES) {
+      const n = this.unpublished[stage];
+      if (n === 0) continue;
+      this.env.metrics.records.inc({ stage, siem_mapping: this.name }, n);
+      this.unpublished[stage] = 0;
+    }
   }
 
   get committedSeq(): number {
@@ -115,6 +125,7 @@ export class Lane {
           continue;
         }
         const processed = await this.process(rows);
+        this.publishMetrics();
         for (const item of processed) {
           if (item.output) {
             if (recoverTo === null && this.wouldOverflow(item.output)) await this.flush(kill);
@@ -341,6 +352,7 @@ export class Lane {
     this.cursor = batch.lastSeq;
     this.count("sent", result.acked.length);
     this.count("deadlettered", deadLetters.length);
+    this.publishMetrics();
     this.pending = this.emptyBatch(batch.lastSeq);
   }
 }
