@@ -1,4 +1,5 @@
 import { openState } from "../engine/engine.js";
+import type { LogRecord } from "../sdk/types.js";
 import type { RecordToBuffer } from "../state/interfaces.js";
 import { CliError, EXIT_USAGE, load } from "./context.js";
 
@@ -100,15 +101,6 @@ export async function deadletterListCommand(options: {
   }
 }
 
-interface StoredRecord {
-  id: string;
-  type: string;
-  subtype: string;
-  source: string;
-  time: number;
-  data: unknown;
-}
-
 export async function deadletterReplayCommand(options: { config: string; id?: string[] }): Promise<void> {
   const { config } = await load(options.config);
   const store = openState(config);
@@ -127,7 +119,7 @@ export async function deadletterReplayCommand(options: { config: string; id?: st
         skipped++;
         continue;
       }
-      const r = JSON.parse(d.payload) as StoredRecord;
+      const r = JSON.parse(d.payload) as LogRecord;
       records.push({
         id: r.id,
         type: r.type,

@@ -7,7 +7,7 @@ import pRetry, { AbortError } from "p-retry";
 import { DestinationError } from "../sdk/errors.js";
 import type { OutputRecord } from "../sdk/types.js";
 import type { DestinationRuntime } from "./destination-runtime.js";
-import { sleep } from "./sleep.js";
+import { sleep } from "../sdk/sleep.js";
 
 export interface Rejected {
   record: OutputRecord;

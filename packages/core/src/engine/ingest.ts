@@ -9,7 +9,7 @@ import type { DeadLetterInput, RecordToBuffer, StateStore } from "../state/inter
 import type { Logger, Source, SourceBatch } from "../sdk/types.js";
 import type { Lane } from "./lane.js";
 import { expressionId, normalize } from "./normalize.js";
-import { sleep } from "./sleep.js";
+import { sleep } from "../sdk/sleep.js";
 
 /** Raw text of a malformed input is kept up to this size in its dead letter. */
 const MAX_REJECT_BYTES = 64 * 1024;

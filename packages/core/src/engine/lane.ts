@@ -11,7 +11,7 @@ import type { LogRecord, Logger, OutputRecord } from "../sdk/types.js";
 import type { DestinationRuntime } from "./destination-runtime.js";
 import { deliver, DeliveryInterrupted } from "./dispatcher.js";
 import { emptyStats, type LaneStats } from "./stats.js";
-import { sleep } from "./sleep.js";
+import { sleep } from "../sdk/sleep.js";
 
 const READ_CHUNK = 2000;
 

@@ -6,3 +6,4 @@ export { definePlugin, secret, isSecretSchema, collectSecretValues } from "./plu
 export { parseDuration, parseByteSize, duration, byteSize } from "./units.js";
 export * from "./formats.js";
 export * from "./keys.js";
+export { sleep } from "./sleep.js";

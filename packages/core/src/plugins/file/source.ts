@@ -26,6 +26,7 @@ import {
   RecordParser,
   fingerprint,
   isGzip,
+  sleep,
   type ParseEvent,
   type ParsePosition,
   type ParserMode,
@@ -104,19 +105,6 @@ export function readCheckpoint(checkpoint: unknown): FileSourceCheckpoint | unde
 
 function toPosix(p: string): string {
   return path.sep === "/" ? p : p.split(path.sep).join("/");
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
 
 interface Listed {
