@@ -4,7 +4,13 @@ import path from "node:path";
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { compileMapping, type CompiledMapping } from "../mapping/index.js";
-import { compileRule, type RulePredicate } from "../rules/index.js";
+import {
+  compileRule,
+  compileRuleNode,
+  parseRule,
+  type RuleNode,
+  type RulePredicate,
+} from "../rules/index.js";
 import { collectSecretValues } from "../sdk/plugin.js";
 import type { DestinationPluginDefinition, SourcePluginDefinition } from "../sdk/types.js";
 import { substituteEnv } from "./env.js";
@@ -44,6 +50,7 @@ export interface DestinationConfig {
 export interface RuleConfig {
   name: string;
   text: string;
+  node: RuleNode;
   predicate: RulePredicate;
 }
 
@@ -269,14 +276,15 @@ export async function loadConfigText(
   }
 
   const rules = new Map<string, RuleConfig>();
-  rules.set(ALL_RULE, { name: ALL_RULE, text: "", predicate: compileRule("") });
+  rules.set(ALL_RULE, { name: ALL_RULE, text: "", node: parseRule(""), predicate: compileRule("") });
   for (const [name, ruleText] of Object.entries(cfg.rules)) {
     if (name === ALL_RULE) {
       issues.push({ path: `rules.${name}`, message: `"${ALL_RULE}" is built in and matches everything` });
       continue;
     }
     try {
-      rules.set(name, { name, text: ruleText, predicate: compileRule(ruleText) });
+      const node = parseRule(ruleText);
+      rules.set(name, { name, text: ruleText, node, predicate: compileRuleNode(node) });
     } catch (error) {
       issues.push({ path: `rules.${name}`, message: (error as Error).message });
     }

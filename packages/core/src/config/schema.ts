@@ -43,6 +43,10 @@ export const sourceCoreSchema = z.object({
     .string()
     .optional()
     .meta({ description: "Field holding the event time: epoch seconds, epoch ms or ISO 8601" }),
+  prefilter: z.boolean().default(true).meta({
+    description:
+      "Let the source skip, unparsed, lines that no business rule of this source can select (docs/performance.md)",
+  }),
   interval: duration()
     .default(60_000)
     .meta({ description: "Pause between pulls when the source has nothing more" }),

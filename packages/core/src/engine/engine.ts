@@ -6,6 +6,7 @@ import { EngineMetrics } from "../metrics.js";
 import type { Logger, PluginContext } from "../sdk/types.js";
 import type { StateStore } from "../state/interfaces.js";
 import { openSqliteState } from "../state/sqlite.js";
+import { rulesPrefilter } from "../rules/index.js";
 import { DestinationRuntime } from "./destination-runtime.js";
 import { SourceRunner } from "./ingest.js";
 import { Lane } from "./lane.js";
@@ -139,6 +140,10 @@ export class Engine {
           continue;
         }
         const ctx = pluginContext(config, sc.name, "source", deps);
+        const prefilter = sc.core.prefilter
+          ? rulesPrefilter(sourceLanes.map((l) => l.config.rule.node))
+          : undefined;
+        if (prefilter) ctx.prefilter = prefilter;
         const instance = sc.plugin.create(sc.options, ctx);
         runners.push(
           new SourceRunner(sc, instance, sourceLanes, {

@@ -101,9 +101,17 @@ export class SourceRunner {
         subtype: record.subtype,
         source: record.source,
         time: record.time,
-        dataJson: JSON.stringify(record.data),
+        dataJson: input.json ?? JSON.stringify(record.data),
         origin: input.origin,
       });
+    }
+    const skipped = batch.skipped ?? 0;
+    if (skipped > 0) {
+      for (const lane of lanes) {
+        lane.count("pulled", skipped);
+        lane.count("filtered", skipped);
+      }
+      filtered += skipped;
     }
     const rejects: DeadLetterInput[] = (batch.rejects ?? []).map((r) => {
       this.log.warn({ origin: r.origin, reason: r.reason }, "malformed input kept as a dead letter");

@@ -67,3 +67,5 @@ export function ruleFieldPaths(text: string): string[][] {
 export function ruleFields(text: string): string[] {
   return [...new Set(ruleFieldPaths(text).map((path) => path.join(".")))];
 }
+
+export { rulesPrefilter, type TextPrefilter } from "./prefilter.js";

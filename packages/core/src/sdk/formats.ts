@@ -51,6 +51,8 @@ export interface ParsePosition {
 export interface ParsedRecord {
   kind: "record";
   value: Record<string, unknown>;
+  /** The item's exact JSON text, when it is one (ndjson lines): saves serialising `value` again. */
+  text?: string;
   /** Line where the item starts. */
   line: number;
   /** Position just after the item (after its newline for line formats). */
@@ -74,6 +76,11 @@ export interface ParserOptions {
   resume?: ParsePosition | undefined;
   /** An item longer than this is reported as malformed instead of being held in memory. Default 16 MiB. */
   maxRecordBytes?: number | undefined;
+  /**
+   * Line formats: called with a line's text before JSON.parse; a line for which it returns false is skipped
+   * (counted by `takeSkipped`, never parsed). See PluginContext.prefilter.
+   */
+  prefilter?: ((text: string) => boolean) | undefined;
 }
 
 /** Raw text kept for a malformed item, in characters. */
@@ -124,6 +131,7 @@ interface Impl {
   push(chunk: Buffer, out: ParseEvent[]): void;
   end(out: ParseEvent[]): void;
   readonly position: ParsePosition;
+  skipped?: number;
 }
 
 /** ndjson and members: split on 0x0A in the Buffer, decode and JSON.parse each line. */
@@ -133,11 +141,15 @@ class LineParser implements Impl {
   /** The current line is longer than the limit: its bytes are dropped, its head kept for the report. */
   private oversize = false;
 
+  /** Lines the prefilter skipped since the last `takeSkipped`. */
+  skipped = 0;
+
   constructor(
     private readonly mode: "ndjson" | "members",
     private offset: number,
     private line: number,
     private readonly max: number,
+    private readonly prefilter: ((text: string) => boolean) | undefined,
   ) {}
 
   get position(): ParsePosition {
@@ -236,6 +248,10 @@ class LineParser implements Impl {
     }
     const text = buf.toString("utf8", start, end);
     let value: unknown;
+    if (this.prefilter && !this.prefilter(this.mode === "members" ? `{${text}}` : text)) {
+      this.skipped++;
+      return;
+    }
     if (this.mode === "members") {
       if (isBlank(text)) return;
       try {
@@ -275,7 +291,14 @@ class LineParser implements Impl {
         return;
       }
     }
-    out.push({ kind: "record", value: value as Record<string, unknown>, line: lineNo, next: this.position });
+    const record: ParsedRecord = {
+      kind: "record",
+      value: value as Record<string, unknown>,
+      line: lineNo,
+      next: this.position,
+    };
+    if (this.mode === "ndjson") record.text = text;
+    out.push(record);
   }
 }
 
@@ -564,8 +587,14 @@ class StructParser implements Impl {
   }
 }
 
-function createImpl(mode: ParserMode, offset: number, line: number, max: number): Impl {
-  if (mode === "ndjson" || mode === "members") return new LineParser(mode, offset, line, max);
+function createImpl(
+  mode: ParserMode,
+  offset: number,
+  line: number,
+  max: number,
+  prefilter?: (text: string) => boolean,
+): Impl {
+  if (mode === "ndjson" || mode === "members") return new LineParser(mode, offset, line, max, prefilter);
   return new StructParser(mode, offset, line, max);
 }
 
@@ -626,14 +655,23 @@ export class RecordParser {
   private preludeLen = 0;
   private sawContent = false;
   private readonly max: number;
+  private readonly prefilter: ((text: string) => boolean) | undefined;
 
   constructor(
     readonly format: FileFormat,
     options: ParserOptions = {},
   ) {
     this.max = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+    this.prefilter = options.prefilter;
     const resume = options.resume;
-    if (resume) this.impl = createImpl(resume.mode, resume.offset, resume.line, this.max);
+    if (resume) this.impl = createImpl(resume.mode, resume.offset, resume.line, this.max, this.prefilter);
+  }
+
+  /** Lines skipped by the prefilter since the last call (they are consumed: positions move past them). */
+  takeSkipped(): number {
+    const n = this.impl?.skipped ?? 0;
+    if (this.impl && n > 0) this.impl.skipped = 0;
+    return n;
   }
 
   /** The mode once the format is known (at once for explicit formats and on resume). */
@@ -683,7 +721,7 @@ export class RecordParser {
       if (this.preludeLen <= this.max) return;
       mode = "ndjson";
     }
-    this.impl = createImpl(mode, skip, 1, this.max);
+    this.impl = createImpl(mode, skip, 1, this.max, this.prefilter);
     this.prelude = [];
     this.preludeLen = 0;
     if (buf.length > skip) this.impl.push(skip ? buf.subarray(skip) : buf, out);

@@ -26,6 +26,8 @@ export interface RecordInput {
   time?: number;
   /** Where the record came from, for error messages: `file.ndjson:12`, `s3://bucket/key:3`. */
   origin?: string;
+  /** The exact JSON text of `data`, when the source has it (an NDJSON line): saves serialising it again. */
+  json?: string;
 }
 
 /** Input a source could not turn into a record. Core keeps it as a dead letter; the batch goes on. */
@@ -42,6 +44,8 @@ export interface RejectedInput {
 export interface SourceBatch {
   records: RecordInput[];
   rejects?: RejectedInput[];
+  /** Inputs skipped because `PluginContext.prefilter` returned false: counted as pulled and filtered out. */
+  skipped?: number;
   checkpoint: unknown;
 }
 
@@ -145,6 +149,12 @@ export interface PluginContext {
   mode: "once" | "continuous";
   /** Directory of the configuration file, to resolve relative paths. */
   baseDir: string;
+  /**
+   * Sources only, optional fast path: a test on the raw JSON text of one event (an NDJSON line) that is false
+   * only when no business rule of this source can select it. A source MAY skip such an input without parsing
+   * it and count it in `SourceBatch.skipped`. Absent when the rules give nothing to test.
+   */
+  prefilter?: (text: string) => boolean;
 }
 
 interface PluginDefinitionBase<Schema extends z.ZodType> {

@@ -112,8 +112,9 @@ describe("file source", () => {
     expect(rejects.map((r) => r.origin)).toEqual([2, 3, 8].map((n) => `edge/hostile.ndjson:${n}`));
     expect(rejects[2]).toMatchObject({ reason: "not a JSON object (an array)", raw: "[1,2,3]" });
     expect((records[1]!.data as Record<string, unknown>)._id).toBe("ok-2");
-    // The source leaves ids, types and times to core.
-    expect(Object.keys(records[0]!).sort()).toEqual(["data", "origin"]);
+    // The source leaves ids, types and times to core, and passes an NDJSON line's text on as it was.
+    expect(Object.keys(records[0]!).sort()).toEqual(["data", "json", "origin"]);
+    expect(JSON.parse(records[0]!.json!)).toEqual(records[0]!.data);
   });
 
   it("reads every sample format through a glob, in sorted path order", async () => {

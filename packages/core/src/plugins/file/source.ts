@@ -115,10 +115,11 @@ interface Listed {
 class BatchBuilder {
   records: RecordInput[] = [];
   rejects: RejectedInput[] = [];
+  skipped = 0;
   bytes = 0;
   constructor(private readonly limits: FileSourceLimits) {}
   get count(): number {
-    return this.records.length + this.rejects.length;
+    return this.records.length + this.rejects.length + this.skipped;
   }
   get full(): boolean {
     return this.count >= this.limits.maxBatchRecords || this.bytes >= this.limits.maxBatchBytes;
@@ -126,8 +127,10 @@ class BatchBuilder {
   take(checkpoint: FileSourceCheckpoint): SourceBatch {
     const batch: SourceBatch = { records: this.records, checkpoint };
     if (this.rejects.length) batch.rejects = this.rejects;
+    if (this.skipped) batch.skipped = this.skipped;
     this.records = [];
     this.rejects = [];
+    this.skipped = 0;
     this.bytes = 0;
     return batch;
   }
@@ -299,7 +302,7 @@ export function createFileSource(
           entry.offset > 0 && entry.mode
             ? { offset: entry.offset, line: entry.line, mode: entry.mode }
             : undefined;
-        const parser = new RecordParser(config.format, { resume });
+        const parser = new RecordParser(config.format, { resume, prefilter: ctx.prefilter });
         const setPosition = (pos: ParsePosition, extra: Partial<FileEntry> = {}) => {
           const prev = files[key]!;
           const fpLen = gz ? head.length : Math.min(head.length, pos.offset);
@@ -334,8 +337,11 @@ export function createFileSource(
               yield batch.take(snapshot());
             }
             const origin = `${key}:${ev.line}`;
-            if (ev.kind === "record") batch.records.push({ data: ev.value, origin });
-            else batch.rejects.push({ origin, reason: ev.reason, raw: ev.raw });
+            if (ev.kind === "record") {
+              const input: RecordInput = { data: ev.value, origin };
+              if (ev.text !== undefined) input.json = ev.text;
+              batch.records.push(input);
+            } else batch.rejects.push({ origin, reason: ev.reason, raw: ev.raw });
             batch.bytes += Math.max(0, ev.next.offset - files[key]!.offset);
             setPosition(ev.next);
           }
@@ -354,6 +360,7 @@ export function createFileSource(
               skip = 0;
             }
             yield* take(parser.push(chunk));
+            batch.skipped += parser.takeSkipped();
             if (stop.aborted) return;
           }
         } catch (error) {
@@ -382,6 +389,7 @@ export function createFileSource(
         }
         if (gz || flushAtEof) {
           yield* take(parser.end());
+          batch.skipped += parser.takeSkipped();
           const pos = parser.position;
           if (pos) setPosition(pos, gz ? { size } : {});
           else if (gz) files[key] = { ...files[key], size };
