@@ -59,10 +59,19 @@ function needsOf(node: RuleNode): Need {
   }
 }
 
-function test(need: Cond, lower: string): boolean {
-  if ("any" in need) return need.any.some((n) => lower.includes(n));
-  if ("all" in need) return need.all.every((n) => test(n, lower));
-  return need.oneOf.some((n) => test(n, lower));
+/** Compiled: ASCII text is searched in place with case-insensitive regexes (no lower-cased copy). */
+type Tester = (text: string, lower: () => string, ascii: boolean) => boolean;
+
+function compileCond(cond: Cond): Tester {
+  if ("any" in cond) {
+    const needles = cond.any;
+    const re = new RegExp(needles.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "i");
+    // For ASCII text, /i is exactly toLowerCase() equality; other text is lower-cased as the rules do.
+    return (text, lower, ascii) => (ascii ? re.test(text) : needles.some((n) => lower().includes(n)));
+  }
+  const parts = ("all" in cond ? cond.all : cond.oneOf).map(compileCond);
+  if ("all" in cond) return (text, lower, ascii) => parts.every((p) => p(text, lower, ascii));
+  return (text, lower, ascii) => parts.some((p) => p(text, lower, ascii));
 }
 
 function objectShaped(text: string): boolean {
@@ -73,6 +82,8 @@ function objectShaped(text: string): boolean {
   return text.charCodeAt(i) === 0x7b && text.charCodeAt(j) === 0x7d;
 }
 
+const NON_ASCII = /[\u0080-\uffff]/;
+
 export type TextPrefilter = (text: string) => boolean;
 
 /**
@@ -82,6 +93,11 @@ export type TextPrefilter = (text: string) => boolean;
 export function rulesPrefilter(nodes: readonly RuleNode[]): TextPrefilter | undefined {
   const needs = nodes.map(needsOf);
   if (needs.length === 0 || needs.some((n) => n === null)) return undefined;
-  const need: Cond = { oneOf: needs as Cond[] };
-  return (text) => !objectShaped(text) || text.includes("\\u") || test(need, text.toLowerCase());
+  const tester = compileCond({ oneOf: needs as Cond[] });
+  return (text) => {
+    if (!objectShaped(text) || text.includes("\\u")) return true;
+    let lowered: string | undefined;
+    const lower = () => (lowered ??= text.toLowerCase());
+    return tester(text, lower, !NON_ASCII.test(text));
+  };
 }
