@@ -163,6 +163,40 @@ siemMappings:
     expect(testDest.stdout).toContain("[REDACTED]");
   });
 
+  it("refuses a second writer on a state directory that a run holds", async () => {
+    const dir = tempDir();
+    fs.copyFileSync(path.join(SAMPLES, "netskope/alerts.ndjson"), path.join(dir, "alerts.ndjson"));
+    const config = writeConfig(
+      dir,
+      `
+state: { dir: state }
+sources:
+  alerts: { plugin: file, path: alerts.ndjson, idField: _id }
+destinations:
+  out: { plugin: file, dir: out }
+siemMappings:
+  - { source: alerts, destination: out }
+`,
+    );
+    const { child, done } = startCli(["run", "-c", config]);
+    await waitFor(async () => (fs.existsSync(path.join(dir, "state/run.lock")) ? true : undefined));
+    const second = await runCli(["run", "--once", "-c", config]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/LS_ERR_STATE_LOCKED/);
+    const replay = await runCli(["deadletter", "replay", "-c", config]);
+    expect(replay.code).toBe(1);
+    expect((await runCli(["status", "-c", config])).code).toBe(0);
+    child.kill("SIGTERM");
+    expect((await done).code).toBe(0);
+    expect(fs.existsSync(path.join(dir, "state/run.lock"))).toBe(false);
+    // A lock left by a killed run is taken over.
+    const { child: killed, done: killedDone } = startCli(["run", "-c", config]);
+    await waitFor(async () => (fs.existsSync(path.join(dir, "state/run.lock")) ? true : undefined));
+    killed.kill("SIGKILL");
+    await killedDone;
+    expect((await runCli(["run", "--once", "-c", config])).code).toBe(0);
+  });
+
   it("replays dead letters after the cause is fixed", async () => {
     const dir = tempDir();
     fs.writeFileSync(

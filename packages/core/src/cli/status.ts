@@ -1,4 +1,5 @@
 import { openState } from "../engine/engine.js";
+import { lockState } from "../state/lock.js";
 import type { LogRecord } from "../sdk/types.js";
 import type { RecordToBuffer } from "../state/interfaces.js";
 import { CliError, EXIT_USAGE, load } from "./context.js";
@@ -103,6 +104,8 @@ export async function deadletterListCommand(options: {
 
 export async function deadletterReplayCommand(options: { config: string; id?: string[] }): Promise<void> {
   const { config } = await load(options.config);
+  // Replay writes into the buffer: not behind a running engine's back (its lanes read recent records from memory).
+  const unlock = lockState(config.state.dir);
   const store = openState(config);
   try {
     const wanted = options.id ? new Set(options.id.map(Number)) : undefined;
@@ -139,5 +142,6 @@ export async function deadletterReplayCommand(options: { config: string; id?: st
     );
   } finally {
     await store.close();
+    unlock();
   }
 }

@@ -6,11 +6,13 @@ import { EngineMetrics } from "../metrics.js";
 import type { Logger, PluginContext } from "../sdk/types.js";
 import type { StateStore } from "../state/interfaces.js";
 import { openSqliteState } from "../state/sqlite.js";
+import { lockState } from "../state/lock.js";
 import { rulesPrefilter } from "../rules/index.js";
 import { DestinationRuntime } from "./destination-runtime.js";
 import { SourceRunner } from "./ingest.js";
 import { Lane } from "./lane.js";
 import { Notifier } from "./notifier.js";
+import { RecentRecords } from "./recent.js";
 import { formatSummary, type LaneStats } from "./stats.js";
 
 export interface RunOptions {
@@ -31,6 +33,8 @@ export interface RunSummary {
 }
 
 const PRUNE_EVERY_MS = 2000;
+/** Recently buffered records kept parsed per source for the lanes (see recent.ts). */
+const RECENT_RECORDS = 20_000;
 const DEDUP_EXPIRY_EVERY_MS = 10 * 60_000;
 const DISK_CHECK_EVERY_MS = 5000;
 
@@ -76,7 +80,14 @@ export class Engine {
   async run(options: RunOptions): Promise<RunSummary> {
     const { config, logger, metrics } = this;
     const now = options.now ?? Date.now;
-    const store = openState(config);
+    const unlock = lockState(config.state.dir);
+    let store: StateStore;
+    try {
+      store = openState(config);
+    } catch (error) {
+      unlock();
+      throw error;
+    }
     const notifier = new Notifier();
     const sourceStop = new AbortController();
     const laneStop = new AbortController();
@@ -110,6 +121,9 @@ export class Engine {
 
     const timers: NodeJS.Timeout[] = [];
     try {
+      const recent = new Map<string, RecentRecords>();
+      for (const name of config.sources.keys())
+        recent.set(name, new RecentRecords(await store.buffer.lastSeq(name), RECENT_RECORDS));
       for (const m of config.siemMappings) {
         let dest = destinations.get(m.destination);
         if (!dest) {
@@ -129,6 +143,7 @@ export class Engine {
             logger,
             now,
             ingestDone: () => ingestDone,
+            recent: recent.get(m.source)!,
             waitForData: (ms, signal) => notifier.wait(ms, signal),
           }),
         );
@@ -152,6 +167,7 @@ export class Engine {
             logger,
             now,
             pressure,
+            recent: recent.get(sc.name)!,
             notify: () => notifier.notify(),
           }),
         );
@@ -218,6 +234,7 @@ export class Engine {
         ...[...destinations.values()].map((d) => d.instance.close?.()),
       ]);
       await store.close();
+      unlock();
       server?.close();
     }
     const summary: RunSummary = {

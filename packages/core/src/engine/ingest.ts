@@ -9,6 +9,7 @@ import type { DeadLetterInput, RecordToBuffer, StateStore } from "../state/inter
 import type { Logger, Source, SourceBatch } from "../sdk/types.js";
 import type { Lane } from "./lane.js";
 import { expressionId, normalize } from "./normalize.js";
+import type { RecentRecords } from "./recent.js";
 import { sleep } from "../sdk/sleep.js";
 
 /** Raw text of a malformed input is kept up to this size in its dead letter. */
@@ -22,6 +23,8 @@ export interface IngestEnvironment {
   /** Why sources must pause now (buffer or disk bound), or undefined. */
   pressure: () => string | undefined;
   notify: () => void;
+  /** This source's recently buffered records, for its lanes. */
+  recent: RecentRecords;
 }
 
 export class SourceRunner {
@@ -77,6 +80,7 @@ export class SourceRunner {
     const { config, lanes, env } = this;
     const pulledAt = env.now();
     const toBuffer: RecordToBuffer[] = [];
+    const parsed: unknown[] = [];
     let filtered = 0;
     for (const input of batch.records) {
       const record = normalize(
@@ -95,6 +99,7 @@ export class SourceRunner {
         filtered++;
         continue;
       }
+      parsed.push(record.data);
       toBuffer.push({
         id: record.id,
         type: record.type,
@@ -124,7 +129,20 @@ export class SourceRunner {
         payload: r.raw.length > MAX_REJECT_BYTES ? r.raw.slice(0, MAX_REJECT_BYTES) : r.raw,
       };
     });
-    await env.store.ingest(config.name, toBuffer, rejects, batch.checkpoint);
+    const seqs = await env.store.ingest(config.name, toBuffer, rejects, batch.checkpoint);
+    env.recent.add(
+      toBuffer.map((r, i) => ({
+        seq: seqs[i]!,
+        id: r.id,
+        type: r.type,
+        subtype: r.subtype,
+        source: r.source,
+        time: r.time,
+        dataJson: r.dataJson,
+        origin: r.origin ?? null,
+        data: parsed[i],
+      })),
+    );
     for (const lane of lanes) lane.publishMetrics();
     this.rejected += rejects.length;
     const m = env.metrics.sourceRecords;

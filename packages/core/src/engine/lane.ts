@@ -10,6 +10,7 @@ import type { DeadLetterInput, BufferedRecord, StateStore } from "../state/inter
 import type { LogRecord, Logger, OutputRecord } from "../sdk/types.js";
 import type { DestinationRuntime } from "./destination-runtime.js";
 import { deliver, DeliveryInterrupted } from "./dispatcher.js";
+import type { RecentRecord, RecentRecords } from "./recent.js";
 import { emptyStats, type LaneStats } from "./stats.js";
 import { sleep } from "../sdk/sleep.js";
 
@@ -22,6 +23,8 @@ export interface LaneEnvironment {
   now: () => number;
   /** True once every source has finished (`--once`): the lane drains and stops. */
   ingestDone: () => boolean;
+  /** Records of this lane's source just buffered by this process. */
+  recent: RecentRecords;
   /** Resolves when new records are buffered (or after `ms`). */
   waitForData: (ms: number, signal: AbortSignal) => Promise<void>;
 }
@@ -107,7 +110,9 @@ export class Lane {
     let readFrom = start.seq;
     try {
       while (!stop.aborted) {
-        const rows = await this.env.store.buffer.read(this.config.source, readFrom, READ_CHUNK);
+        const rows =
+          this.env.recent.read(readFrom, READ_CHUNK) ??
+          (await this.env.store.buffer.read(this.config.source, readFrom, READ_CHUNK));
         if (rows.length === 0) {
           recoverTo = null;
           if (this.pending.lastSeq > this.cursor && (this.batchExpired() || this.env.ingestDone())) {
@@ -182,7 +187,7 @@ export class Lane {
   }
 
   /** Rule, mapping, output checks and dedup for a chunk of buffered records. */
-  private async process(rows: BufferedRecord[]): Promise<ProcessedRow[]> {
+  private async process(rows: (BufferedRecord | RecentRecord)[]): Promise<ProcessedRow[]> {
     const { config, destination } = this;
     const out: ProcessedRow[] = [];
     const candidates: { index: number; record: OutputRecord }[] = [];
@@ -193,7 +198,7 @@ export class Lane {
         subtype: row.subtype,
         source: row.source,
         time: row.time,
-        data: JSON.parse(row.dataJson) as unknown,
+        data: "data" in row ? row.data : (JSON.parse(row.dataJson) as unknown),
       };
       // Records were filtered at ingest, but the buffer is shared by every SIEM mapping of the source.
       const item: ProcessedRow = { seq: row.seq, dataJson: row.dataJson };

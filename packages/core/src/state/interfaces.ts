@@ -77,13 +77,13 @@ export interface Acknowledgement {
 
 export interface StateStore {
   readonly buffer: Buffer;
-  /** Append a pulled batch and commit the source checkpoint, atomically. */
+  /** Append a pulled batch and commit the source checkpoint, atomically. Resolves with each record's seq. */
   ingest(
     source: string,
     records: RecordToBuffer[],
     rejects: DeadLetterInput[],
     checkpoint: unknown,
-  ): Promise<void>;
+  ): Promise<number[]>;
   getCheckpoint(source: string): Promise<unknown>;
   listCheckpoints(): Promise<{ source: string; checkpoint: unknown; updatedAt: number }[]>;
 

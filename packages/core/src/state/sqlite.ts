@@ -47,6 +47,9 @@ CREATE TABLE IF NOT EXISTS deadletters (
 CREATE TABLE IF NOT EXISTS plugin_state (scope TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (scope, key));
 `;
 
+/** Ids per dedup lookup statement (SQLite allows 32766 parameters). */
+const DEDUP_CHUNK = 256;
+
 interface BufferRow {
   seq: number;
   source: string;
@@ -179,9 +182,6 @@ export class SqliteStateStore implements StateStore {
       putDedup: db.prepare(
         "INSERT INTO dedup (destination, id, expires_at) VALUES (?, ?, ?) ON CONFLICT(destination, id) DO UPDATE SET expires_at = excluded.expires_at",
       ),
-      getDedup: db.prepare<[string, string], { expires_at: number }>(
-        "SELECT expires_at FROM dedup WHERE destination = ? AND id = ?",
-      ),
       expireDedup: db.prepare("DELETE FROM dedup WHERE expires_at <= ?"),
       insertDead: db.prepare(
         "INSERT INTO deadletters (at, stage, source, mapping, destination, record_id, origin, code, reason, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -200,11 +200,12 @@ export class SqliteStateStore implements StateStore {
     };
   }
 
-  private appendRecords(records: RecordToBuffer[]): number {
+  private appendRecords(records: RecordToBuffer[], seqs: number[]): number {
     let bytes = 0;
     const insert = this.stmts.insertRecord;
     for (const r of records) {
-      insert.run(r.source, r.id, r.type, r.subtype, r.time, r.dataJson, r.origin ?? null);
+      const info = insert.run(r.source, r.id, r.type, r.subtype, r.time, r.dataJson, r.origin ?? null);
+      seqs.push(Number(info.lastInsertRowid));
       bytes += r.dataJson.length;
     }
     return bytes;
@@ -233,15 +234,16 @@ export class SqliteStateStore implements StateStore {
     records: RecordToBuffer[],
     rejects: DeadLetterInput[],
     checkpoint: unknown,
-  ): Promise<void> {
+  ): Promise<number[]> {
+    const seqs: number[] = [];
     const bytes = this.db.transaction(() => {
-      const b = this.appendRecords(records);
+      const b = this.appendRecords(records, seqs);
       this.insertDeadLetters(rejects);
       this.stmts.putCheckpoint.run(source, JSON.stringify(checkpoint ?? null), this.now());
       return b;
     })();
     this.buffer.added(bytes);
-    return Promise.resolve();
+    return Promise.resolve(seqs);
   }
 
   getCheckpoint(source: string): Promise<unknown> {
@@ -287,11 +289,28 @@ export class SqliteStateStore implements StateStore {
 
   delivered(destination: string, ids: string[], now: number): Promise<Set<string>> {
     const found = new Set<string>();
-    for (const id of ids) {
-      const row = this.stmts.getDedup.get(destination, id);
-      if (row && row.expires_at > now) found.add(id);
+    // One statement per DEDUP_CHUNK ids: far fewer calls into SQLite than one lookup per id.
+    for (let i = 0; i < ids.length; i += DEDUP_CHUNK) {
+      const chunk = ids.slice(i, i + DEDUP_CHUNK);
+      const stmt = chunk.length === DEDUP_CHUNK ? this.dedupChunk : this.dedupStatement(chunk.length);
+      for (const row of stmt.all(destination, now, ...chunk)) found.add(row.id);
     }
     return Promise.resolve(found);
+  }
+
+  private readonly dedupStatements = new Map<number, Database.Statement<unknown[], { id: string }>>();
+  private get dedupChunk(): Database.Statement<unknown[], { id: string }> {
+    return this.dedupStatement(DEDUP_CHUNK);
+  }
+  private dedupStatement(n: number): Database.Statement<unknown[], { id: string }> {
+    let stmt = this.dedupStatements.get(n);
+    if (!stmt) {
+      stmt = this.db.prepare<unknown[], { id: string }>(
+        `SELECT id FROM dedup WHERE destination = ? AND expires_at > ? AND id IN (${Array(n).fill("?").join(",")})`,
+      );
+      this.dedupStatements.set(n, stmt);
+    }
+    return stmt;
   }
 
   expireDedup(now: number): Promise<number> {
@@ -321,7 +340,7 @@ export class SqliteStateStore implements StateStore {
 
   requeue(records: RecordToBuffer[], deadLetterIds: number[]): Promise<void> {
     const bytes = this.db.transaction(() => {
-      const b = this.appendRecords(records);
+      const b = this.appendRecords(records, []);
       for (const id of deadLetterIds) this.stmts.deleteDead.run(id);
       return b;
     })();
