@@ -179,7 +179,7 @@ siemMappings:
 `,
     );
     const { child, done } = startCli(["run", "-c", config]);
-    await waitFor(async () => (fs.existsSync(path.join(dir, "state/run.lock")) ? true : undefined));
+    await waitFor(() => Promise.resolve(fs.existsSync(path.join(dir, "state/run.lock")) ? true : undefined));
     const second = await runCli(["run", "--once", "-c", config]);
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(/LS_ERR_STATE_LOCKED/);
@@ -191,7 +191,7 @@ siemMappings:
     expect(fs.existsSync(path.join(dir, "state/run.lock"))).toBe(false);
     // A lock left by a killed run is taken over.
     const { child: killed, done: killedDone } = startCli(["run", "-c", config]);
-    await waitFor(async () => (fs.existsSync(path.join(dir, "state/run.lock")) ? true : undefined));
+    await waitFor(() => Promise.resolve(fs.existsSync(path.join(dir, "state/run.lock")) ? true : undefined));
     killed.kill("SIGKILL");
     await killedDone;
     expect((await runCli(["run", "--once", "-c", config])).code).toBe(0);
