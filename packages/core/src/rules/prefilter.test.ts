@@ -20,6 +20,8 @@ const words = [
   "5",
   "true",
   "Kelvin\u212A",
+  "\u212Aey", // the Kelvin sign lower-cases to an ASCII "k"
+  "\u0130P", // and U+0130 to "i" + a combining dot
   "é",
   "a/b",
   'q"t',
@@ -41,7 +43,8 @@ const literal = fc.constantFrom(
   "true",
   "null",
   '"kelvin\u212A"',
-  '"k"',
+  '"key"',
+  '"i"',
 );
 const field = fc.constantFrom("alert_type", "severity", "type", "user.name", "$type");
 const condition = fc.oneof(
@@ -110,6 +113,26 @@ describe("rule prefilter", () => {
     expect(prefilter('{"alert_type":"\\u0044LP","severity":"high"}')).toBe(true);
     expect(prefilter('{"alert_type":"uba","severity":"high"')).toBe(true); // truncated: parsed, then reported
     expect(prefilter("not json at all")).toBe(true);
+  });
+
+  it("keeps lines whose non-ASCII characters lower-case into the value (Kelvin sign, dotted I)", () => {
+    const cases: [string, string][] = [
+      ['alert_type == "key"', '{"alert_type":"\u212Aey"}'],
+      ['alert_type Like "i"', '{"alert_type":"\u0130P"}'],
+    ];
+    for (const [rule, line] of cases) {
+      const node = parseRule(rule);
+      const record: LogRecord = {
+        id: "x",
+        type: "t",
+        subtype: "",
+        source: "s",
+        time: 0,
+        data: JSON.parse(line),
+      };
+      expect(compileRuleNode(node)(record)).toBe(true);
+      expect(rulesPrefilter([node])!(line)).toBe(true);
+    }
   });
 
   it("gives no prefilter when some rule constrains nothing a text test can see", () => {

@@ -59,19 +59,21 @@ function needsOf(node: RuleNode): Need {
   }
 }
 
-/** Compiled: ASCII text is searched in place with case-insensitive regexes (no lower-cased copy). */
-type Tester = (text: string, lower: () => string, ascii: boolean) => boolean;
+/** Compiled: the text is searched in place with case-insensitive regexes (no lower-cased copy). */
+type Tester = (text: string, lower: () => string) => boolean;
 
 function compileCond(cond: Cond): Tester {
   if ("any" in cond) {
     const needles = cond.any;
     const re = new RegExp(needles.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "i");
-    // For ASCII text, /i is exactly toLowerCase() equality; other text is lower-cased as the rules do.
-    return (text, lower, ascii) => (ascii ? re.test(text) : needles.some((n) => lower().includes(n)));
+    // A /i match is an ASCII case-insensitive match, so toLowerCase() finds it too. Without one, only the two
+    // characters that lower-case into ASCII (U+0130 and U+212A, checked exhaustively) could still make a match.
+    return (text, lower) =>
+      re.test(text) || (LOWERS_TO_ASCII.test(text) && needles.some((n) => lower().includes(n)));
   }
   const parts = ("all" in cond ? cond.all : cond.oneOf).map(compileCond);
-  if ("all" in cond) return (text, lower, ascii) => parts.every((p) => p(text, lower, ascii));
-  return (text, lower, ascii) => parts.some((p) => p(text, lower, ascii));
+  if ("all" in cond) return (text, lower) => parts.every((p) => p(text, lower));
+  return (text, lower) => parts.some((p) => p(text, lower));
 }
 
 function objectShaped(text: string): boolean {
@@ -82,7 +84,8 @@ function objectShaped(text: string): boolean {
   return text.charCodeAt(i) === 0x7b && text.charCodeAt(j) === 0x7d;
 }
 
-const NON_ASCII = /[\u0080-\uffff]/;
+/** The only characters outside ASCII whose toLowerCase() holds ASCII: İ (U+0130) and the Kelvin sign (U+212A). */
+const LOWERS_TO_ASCII = /[\u0130\u212a]/;
 
 export type TextPrefilter = (text: string) => boolean;
 
@@ -98,6 +101,6 @@ export function rulesPrefilter(nodes: readonly RuleNode[]): TextPrefilter | unde
     if (!objectShaped(text) || text.includes("\\u")) return true;
     let lowered: string | undefined;
     const lower = () => (lowered ??= text.toLowerCase());
-    return tester(text, lower, !NON_ASCII.test(text));
+    return tester(text, lower);
   };
 }
