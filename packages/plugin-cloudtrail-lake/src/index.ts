@@ -1,2 +1,44 @@
-/** Plugin definitions (filled in by the plugin's issue). */
-export const plugins = [];
+/**
+ * `@logshipper/plugin-cloudtrail-lake`: the `cloudtrail-lake` destination (PutAuditEvents into a CloudTrail Lake
+ * channel) and the `lake query` command's logic. Bundled: core loads it without a `plugins:` entry.
+ */
+import { definePlugin, type PluginDefinition } from "@logshipper/core/sdk";
+import { cloudTrailLakeConfig } from "./config.js";
+import { DEFAULT_MAPPING } from "./default-mapping.js";
+import { createCloudTrailLakeDestination } from "./destination.js";
+import { outputSchema } from "./event-schema.js";
+
+export const cloudTrailLakeDestination = definePlugin({
+  name: "cloudtrail-lake",
+  kind: "destination",
+  description:
+    "Ingests events into an AWS CloudTrail Lake event data store through PutAuditEvents on a channel " +
+    "(integration); the mapping produces eventData, the destination fills recipientAccountId, UID and version.",
+  configSchema: cloudTrailLakeConfig,
+  outputSchema,
+  defaultMapping: DEFAULT_MAPPING,
+  create: (config, ctx) => createCloudTrailLakeDestination(config, ctx),
+});
+
+/** Every plugin of this package: what core's registry reads first. */
+export const plugins: PluginDefinition[] = [cloudTrailLakeDestination];
+
+export { cloudTrailLakeConfig, type CloudTrailLakeConfig } from "./config.js";
+export { parseChannelArn, parseEventDataStore, dataEndpoint, type ChannelArn } from "./arn.js";
+export { outputSchema, LIMITS, wireTime, type WireEvent } from "./event-schema.js";
+export { checkWireEvent } from "./check-event.js";
+export { prepare, checksum, fitAdditionalData, MAX_REQUEST_BYTES, MAX_REQUEST_EVENTS } from "./prepare.js";
+export { pack, requestBody } from "./pack.js";
+export { auditEventId, uuidv5, AUDIT_EVENT_ID_PATTERN } from "./ids.js";
+export { CloudTrailDataClient, type PutAuditEventsResult } from "./client.js";
+export { classify, CLOUDTRAIL_ERROR_CODES, AwsApiError, QueryUsageError } from "./errors.js";
+export { createCloudTrailLakeDestination, testRecord } from "./destination.js";
+export {
+  runLakeQuery,
+  defaultStatement,
+  lakeTime,
+  type LakeQueryOptions,
+  type LakeQuerySummary,
+} from "./lake-query.js";
+export { lakeQueryCommand, parseSince, type LakeQueryCommandArgs } from "./cli.js";
+export { DEFAULT_MAPPING } from "./default-mapping.js";

@@ -1,0 +1,153 @@
+/** How every failure the APIs document is classified, and how outcomes are settled. */
+import { ConfigurationError, PermanentError, RetryableError } from "@logshipper/core/sdk";
+import { describe, expect, it } from "vitest";
+import { apiError } from "./client.js";
+import { fromSdkError } from "./control.js";
+import {
+  AwsApiError,
+  BadResponseError,
+  classify,
+  CLOUDTRAIL_ERROR_CODES as CODES,
+  CredentialsError,
+  parseRetryAfter,
+  RequestTimeoutError,
+} from "./errors.js";
+import { eventResults, requestFailure, settle } from "./outcomes.js";
+
+const NOW = Date.UTC(2025, 10, 22, 12);
+const api = (status: number, type: string, retryAfter?: string) =>
+  classify(new AwsApiError(status, type, "detail", retryAfter), "PutAuditEvents host", NOW);
+
+describe("classify", () => {
+  it("maps PutAuditEvents' documented request errors", () => {
+    const table: [number, string, string, string][] = [
+      [400, "ChannelNotFound", "config", CODES.channelNotFound],
+      [400, "ChannelInsufficientPermission", "config", CODES.channelPermission],
+      [400, "ChannelUnsupportedSchema", "config", CODES.channelSchema],
+      [400, "InvalidChannelARN", "config", CODES.channelArn],
+      [400, "UnsupportedOperationException", "config", CODES.unsupported],
+      [400, "DuplicatedAuditEventId", "permanent", CODES.duplicateId],
+      [400, "ValidationException", "permanent", CODES.rejected],
+      [429, "ThrottlingException", "retryable", CODES.throttled],
+      [400, "ThrottlingException", "retryable", CODES.throttled],
+      [500, "InternalFailure", "retryable", CODES.server],
+      [503, "ServiceUnavailableException", "retryable", CODES.server],
+      [403, "InvalidSignatureException", "config", CODES.auth],
+      [403, "UnrecognizedClientException", "config", CODES.auth],
+      [400, "ExpiredTokenException", "config", CODES.auth],
+      [404, "HTTP404", "config", CODES.endpoint],
+    ];
+    for (const [status, type, kind, code] of table) {
+      expect(api(status, type), `${status} ${type}`).toMatchObject({ kind, code });
+    }
+    expect((api(400, "ChannelNotFound") as Error).message).toBe(
+      "PutAuditEvents host: HTTP 400 ChannelNotFound: detail (check channelArn: the channel does not exist)",
+    );
+  });
+
+  it("honours Retry-After on throttling and 5xx", () => {
+    expect(api(429, "ThrottlingException", "3")).toMatchObject({ retryAfterMs: 3000 });
+    expect(api(503, "ServiceUnavailable", new Date(NOW + 5000).toUTCString())).toMatchObject({
+      retryAfterMs: 5000,
+    });
+    expect(parseRetryAfter("99999", NOW)).toBe(15 * 60_000);
+    expect(parseRetryAfter("soon", NOW)).toBeUndefined();
+  });
+
+  it("maps network, timeout, abort, credentials and protocol failures", () => {
+    const net = (code: string, name?: string) =>
+      classify(Object.assign(new Error(code), { code }, name ? { name } : {}), "x");
+    expect(net("ECONNREFUSED")).toMatchObject({ kind: "retryable", code: CODES.network });
+    expect(net("ECONNRESET", "TimeoutError")).toMatchObject({ kind: "retryable", code: CODES.network });
+    expect(net("ENOTFOUND")).toMatchObject({ kind: "config", code: CODES.connect });
+    expect(net("CERT_HAS_EXPIRED")).toMatchObject({ kind: "config", code: CODES.connect });
+    expect(classify(new RequestTimeoutError("late"), "x")).toMatchObject({ code: CODES.timeout });
+    expect(classify(Object.assign(new Error("a"), { name: "AbortError" }), "x")).toMatchObject({
+      code: CODES.aborted,
+    });
+    expect(classify(new CredentialsError("none"), "x")).toMatchObject({
+      kind: "config",
+      code: CODES.credentials,
+    });
+    expect(classify(new BadResponseError("odd"), "x")).toMatchObject({
+      kind: "config",
+      code: CODES.badResponse,
+    });
+    const bug = new TypeError("bug");
+    expect(classify(bug, "x")).toBe(bug);
+  });
+
+  it("reads the error type from x-amzn-errortype, __type or code", () => {
+    expect(apiError(400, { "x-amzn-errortype": "ChannelNotFound:http://internal/" }, "{}").type).toBe(
+      "ChannelNotFound",
+    );
+    const body = JSON.stringify({
+      __type: "com.amazonaws.cloudtraildata#DuplicatedAuditEventId",
+      message: "dup",
+    });
+    expect(apiError(400, {}, body)).toMatchObject({ type: "DuplicatedAuditEventId", detail: "dup" });
+    expect(apiError(502, {}, "<html>bad gateway</html>")).toMatchObject({ type: "HTTP502" });
+  });
+
+  it("turns the CloudTrail SDK's errors into the same classes", () => {
+    const sdk = (name: string, status: number) =>
+      Object.assign(new Error("m"), { name, $fault: "client", $metadata: { httpStatusCode: status } });
+    expect(classify(fromSdkError(sdk("ChannelNotFoundException", 400)), "GetChannel")).toMatchObject({
+      kind: "config",
+      code: CODES.channelNotFound,
+    });
+    expect(classify(fromSdkError(sdk("AccessDeniedException", 400)), "GetChannel")).toMatchObject({
+      code: CODES.auth,
+    });
+    const creds = Object.assign(new Error("Could not load credentials"), {
+      name: "CredentialsProviderError",
+    });
+    expect(classify(fromSdkError(creds), "GetChannel")).toMatchObject({ code: CODES.credentials });
+  });
+});
+
+describe("outcomes", () => {
+  const response = {
+    successful: [{ id: "a", eventID: "e1" }],
+    failed: [
+      { id: "b", errorCode: "Throttling", errorMessage: "slow down" },
+      { id: "c", errorCode: "InvalidData", errorMessage: "bad" },
+      { id: "d", errorCode: "InvalidRecipient", errorMessage: "not yours" },
+    ],
+  };
+
+  it("classifies per-event results; an event the answer leaves out is retried", () => {
+    const results = eventResults(["a", "b", "c", "d", "e"], response, "x");
+    expect([...results.values()].map((r) => r.status)).toEqual([
+      "ok",
+      "retryable",
+      "permanent",
+      "config",
+      "retryable",
+    ]);
+  });
+
+  it("throws when nothing was accepted and one request-level error explains it", () => {
+    const throttled = requestFailure(new RetryableError("slow", { code: CODES.throttled, retryAfterMs: 10 }));
+    expect(() => settle([throttled, throttled])).toThrow(RetryableError);
+    const config = requestFailure(new ConfigurationError("gone", { code: CODES.channelNotFound }));
+    expect(() => settle([throttled, config])).toThrow(ConfigurationError);
+    const bug = requestFailure(new TypeError("bug"));
+    expect(() => settle([bug])).toThrow(TypeError);
+  });
+
+  it("answers per record once anything was accepted, or when failures are per event", () => {
+    const config = requestFailure(new ConfigurationError("gone", { code: CODES.account }));
+    expect(settle([{ status: "ok" }, config]).outcomes).toEqual([
+      { status: "ok" },
+      { status: "retryable", reason: "gone" },
+    ]);
+    const permanent = requestFailure(new PermanentError("no", { code: CODES.rejected }));
+    expect(settle([permanent]).outcomes).toEqual([
+      { status: "permanent", reason: "no", code: CODES.rejected },
+    ]);
+    expect(settle([{ status: "retryable", reason: "Throttling: x" }]).outcomes).toEqual([
+      { status: "retryable", reason: "Throttling: x" },
+    ]);
+  });
+});
