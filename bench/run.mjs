@@ -97,23 +97,78 @@ function pipeline() {
   });
 }
 
+const fmt = (n) => Math.round(n).toLocaleString("en-US");
+const table = (headers, rows) => {
+  console.log(`| ${headers.join(" | ")} |`);
+  console.log(`| ${headers.map((_, i) => (i === 0 ? "---" : "---:")).join(" | ")} |`);
+  for (const r of rows) console.log(`| ${r.join(" | ")} |`);
+  console.log("");
+};
+
+console.log(`node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"})`);
+console.log(`workload W1: ${fmt(records)} Netskope-like alerts, ${mb.toFixed(1)} MB NDJSON (${Math.round(bytes / records)} bytes/record)`);
+console.log("");
+
 const f = await floor();
 const p = await pipeline();
-const fmt = (n) => Math.round(n).toLocaleString("en-US");
-console.log(
-  `workload: ${fmt(records)} Netskope-like alerts, ${mb.toFixed(1)} MB NDJSON (${Math.round(bytes / records)} bytes/record)`,
-);
-console.log(`node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"})`);
+const rows = [
+  [
+    "floor: read + JSON.parse + JSON.stringify + write, one thread",
+    fmt(f.n / f.s),
+    (mb / f.s).toFixed(1),
+    f.s.toFixed(2),
+    (process.resourceUsage().maxRSS / 1024).toFixed(0),
+  ],
+  [
+    `W1 ${fmt(records)}: file -> rule -> mapping -> dedup -> file (whole process)`,
+    fmt(records / p.s),
+    (mb / p.s).toFixed(1),
+    p.s.toFixed(2),
+    (p.rss / 1024 / 1024).toFixed(0),
+  ],
+];
+let big;
+if (!args.includes("--quick")) {
+  const bigRecords = 1_000_000;
+  const bigBytes = generateW1(input, bigRecords);
+  fs.rmSync(path.join(dir, "state"), { recursive: true, force: true });
+  fs.rmSync(path.join(dir, "out"), { recursive: true, force: true });
+  big = await pipeline();
+  rows.push([
+    `W1 ${fmt(bigRecords)}: the same, five times the input`,
+    fmt(bigRecords / big.s),
+    (bigBytes / 1024 / 1024 / big.s).toFixed(1),
+    big.s.toFixed(2),
+    (big.rss / 1024 / 1024).toFixed(0),
+  ]);
+}
+table(["measurement", "records/s", "MB/s", "wall s", "peak RSS MB"], rows);
+console.log(`W1 pipeline / floor: ${((records / p.s / (f.n / f.s)) * 100).toFixed(0)}%`);
+if (p.summary) console.log(`W1 summary: ${JSON.stringify(p.summary.stats)}`);
 console.log("");
-console.log("| measurement | records/s | MB/s | wall s | peak RSS MB |");
-console.log("| --- | ---: | ---: | ---: | ---: |");
-console.log(
-  `| floor: read + JSON.parse + JSON.stringify + write, one thread | ${fmt(f.n / f.s)} | ${(mb / f.s).toFixed(1)} | ${f.s.toFixed(2)} | ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} |`,
-);
-console.log(
-  `| pipeline: file -> rule -> mapping -> dedup -> file (whole process) | ${fmt(records / p.s)} | ${(mb / p.s).toFixed(1)} | ${p.s.toFixed(2)} | ${(p.rss / 1024 / 1024).toFixed(0)} |`,
-);
-console.log("");
-console.log(`pipeline / floor: ${((records / p.s / (f.n / f.s)) * 100).toFixed(0)}%`);
-if (p.summary) console.log(`summary: ${JSON.stringify(p.summary.stats)}`);
+
+// Optional sections, present when their module exists (mapping compiler, plugin benches).
+const optional = [
+  ["mapping.mjs", "benchMappings", "mapping alone: compiled vs interpreted"],
+  ["syslog.mjs", "benchSyslog", "file -> syslog (TCP, octet-counting) into a loopback sink"],
+  ["cloudtrail-lake.mjs", "benchCloudTrailLake", "file -> cloudtrail-lake against the loopback PutAuditEvents server"],
+  ["s3.mjs", "benchS3", "file -> s3 against s3rver on loopback"],
+];
+for (const [file, fn, title] of optional) {
+  const modulePath = path.join(ROOT, "bench", file);
+  if (!fs.existsSync(modulePath)) continue;
+  const mod = await import(modulePath);
+  if (typeof mod[fn] !== "function") continue;
+  const sub = fs.mkdtempSync(path.join(dir, "sub-"));
+  const result = await mod[fn]({ records: Math.min(records, 100_000), dir: sub });
+  const list = Array.isArray(result) ? result : result.rows;
+  if (!list?.length) continue;
+  console.log(`### ${title}`);
+  console.log("");
+  const headers = Object.keys(list[0]);
+  table(headers, list.map((r) => headers.map((h) => (typeof r[h] === "number" ? fmt2(r[h]) : String(r[h])))));
+}
+function fmt2(n) {
+  return Number.isInteger(n) || Math.abs(n) >= 100 ? fmt(n) : n.toFixed(2);
+}
 fs.rmSync(dir, { recursive: true, force: true });
