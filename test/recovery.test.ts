@@ -8,23 +8,68 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, startCli, tempDir, TEST_PLUGIN, writeConfig } from "./helpers.js";
 
-function config(maxRecords: number): string {
+function config(maxRecords: number, maxInFlight = 1): string {
   return `
 state: { dir: state }
 plugins: [${JSON.stringify(TEST_PLUGIN)}]
 sources:
   data: { plugin: file, path: data.ndjson, idField: id }
 destinations:
-  rec: { plugin: test-recorder, log: sends.ndjson, hangWhile: hang, batch: { maxRecords: ${maxRecords} } }
+  rec:
+    plugin: test-recorder
+    log: sends.ndjson
+    hangWhile: hang
+    maxInFlightBatches: 4
+    batch: { maxRecords: ${maxRecords}, maxInFlight: ${maxInFlight} }
 siemMappings:
   - { source: data, destination: rec }
 `;
 }
 
+function sendsIn(log: string): { pid: number; ids: string[] }[] {
+  return fs.existsSync(log)
+    ? fs
+        .readFileSync(log, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { pid: number; ids: string[] })
+    : [];
+}
+
 describe("in-flight batch recovery", () => {
+  it("re-forms every batch that was in flight, in order, when several were on the wire", async () => {
+    const dir = tempDir("ls-recover-");
+    const ids = Array.from({ length: 50 }, (_, i) => `r${String(i).padStart(2, "0")}`);
+    fs.writeFileSync(
+      path.join(dir, "data.ndjson"),
+      ids.map((id) => JSON.stringify({ id })).join("\n") + "\n",
+    );
+    fs.writeFileSync(path.join(dir, "hang"), "");
+    const file = writeConfig(dir, config(10, 3));
+    const log = path.join(dir, "sends.ndjson");
+    const { child, done } = startCli(["run", "-c", file]);
+    for (let i = 0; i < 200 && sendsIn(log).length < 3; i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 200));
+    child.kill("SIGKILL");
+    await done;
+    const inFlight = sendsIn(log);
+    // Three batches on the wire at once (the limit), never a fourth while none was acknowledged.
+    expect(inFlight.map((s) => s.ids)).toEqual([ids.slice(0, 10), ids.slice(10, 20), ids.slice(20, 30)]);
+
+    fs.rmSync(path.join(dir, "hang"));
+    writeConfig(dir, config(7, 1));
+    expect((await runCli(["run", "--once", "-c", file])).code).toBe(0);
+    const after = sendsIn(log).slice(3);
+    expect(after.slice(0, 3).map((s) => s.ids)).toEqual(inFlight.map((s) => s.ids));
+    expect(after.slice(3).every((s) => s.ids.length <= 7)).toBe(true);
+    expect(after.flatMap((s) => s.ids).sort()).toEqual(ids);
+  });
+
   it("re-sends exactly the batch that was in flight at a SIGKILL", async () => {
     const dir = tempDir("ls-recover-");
-    const lines = Array.from({ length: 50 }, (_, i) => JSON.stringify({ id: `r${String(i).padStart(2, "0")}` }));
+    const lines = Array.from({ length: 50 }, (_, i) =>
+      JSON.stringify({ id: `r${String(i).padStart(2, "0")}` }),
+    );
     fs.writeFileSync(path.join(dir, "data.ndjson"), lines.join("\n") + "\n");
     fs.writeFileSync(path.join(dir, "hang"), "");
     const file = writeConfig(dir, config(10));

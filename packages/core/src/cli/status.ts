@@ -19,7 +19,7 @@ export async function statusCommand(options: { config: string; json?: boolean })
         destination: m.destination,
         cursor: cursor.seq,
         backlog: await store.buffer.countAfter(m.source, cursor.seq),
-        inflightBatchTo: cursor.inflightTo,
+        inflightBatches: cursor.inflight,
       });
     }
     const letters = await store.listDeadLetters({ limit: 1_000_000 });
@@ -63,7 +63,7 @@ export async function statusCommand(options: { config: string; json?: boolean })
     for (const m of status.siemMappings) {
       lines.push(
         `  ${m.name}: ${m.source} -[${m.rule}]-> ${m.destination}; backlog ${m.backlog}, cursor ${m.cursor}` +
-          (m.inflightBatchTo !== null ? `, batch in flight up to ${m.inflightBatchTo}` : ""),
+          (m.inflightBatches.length ? `, batches in flight up to ${m.inflightBatches.join(", ")}` : ""),
       );
     }
     lines.push("", `dead letters: ${status.deadLetters.total}`);

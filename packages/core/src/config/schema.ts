@@ -71,6 +71,7 @@ export const destinationCoreSchema = z.object({
       maxRecords: z.number().int().positive().optional(),
       maxBytes: byteSize().optional(),
       maxAge: duration().optional(),
+      maxInFlight: z.number().int().positive().optional(),
     })
     .default({})
     .meta({ description: "Batching, within the destination's own limits" }),

@@ -28,6 +28,7 @@ export class DestinationRuntime {
       maxBatchRecords,
       maxBatchBytes,
       maxRecordBytes: Math.min(own.maxRecordBytes ?? maxBatchBytes, maxBatchBytes),
+      maxInFlightBatches: Math.max(1, Math.min(own.maxInFlightBatches ?? 1, batch.maxInFlight ?? Infinity)),
     };
     const pluginAge = (instance as { batchMaxAgeMs?: unknown }).batchMaxAgeMs;
     this.maxAgeMs = batch.maxAge ?? (typeof pluginAge === "number" ? pluginAge : DEFAULT_MAX_AGE_MS);
@@ -41,10 +42,12 @@ export class DestinationRuntime {
     return this.config.core.dedup.ttl;
   }
 
-  /** Claim an id for a lane; false when another lane already holds it. */
+  /**
+   * Claim an id for a lane's batch; false when a batch (of any lane, this one included) already holds it and
+   * has not been committed yet: the id is then a duplicate of a record on its way.
+   */
   claim(id: string, lane: string): boolean {
-    const holder = this.claims.get(id);
-    if (holder !== undefined && holder !== lane) return false;
+    if (this.claims.has(id)) return false;
     this.claims.set(id, lane);
     return true;
   }

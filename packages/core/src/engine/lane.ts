@@ -9,10 +9,10 @@ import { mapRecord } from "../mapping/index.js";
 import type { DeadLetterInput, BufferedRecord, StateStore } from "../state/interfaces.js";
 import type { LogRecord, Logger, OutputRecord } from "../sdk/types.js";
 import type { DestinationRuntime } from "./destination-runtime.js";
-import { deliver, DeliveryInterrupted } from "./dispatcher.js";
+import { DeliveryInterrupted } from "./dispatcher.js";
+import { InFlightBatches, recordPayload, type CommitOutcome, type PendingBatch } from "./in-flight.js";
 import type { RecentRecord, RecentRecords } from "./recent.js";
 import { emptyStats, type LaneStats } from "./stats.js";
-import { sleep } from "../sdk/sleep.js";
 
 const READ_CHUNK = 2000;
 
@@ -36,30 +36,14 @@ interface ProcessedRow {
   deadLetter?: DeadLetterInput;
 }
 
-/** A dead letter's payload is the whole record, so `deadletter replay` can put it back in the buffer. */
-function recordPayload(
-  r: { id: string; type: string; subtype: string; source: string; time: number },
-  dataJson: string,
-): string {
-  return `{"id":${JSON.stringify(r.id)},"type":${JSON.stringify(r.type)},"subtype":${JSON.stringify(r.subtype)},"source":${JSON.stringify(r.source)},"time":${r.time},"data":${dataJson}}`;
-}
-
-interface PendingBatch {
-  records: OutputRecord[];
-  bytes: number;
-  deadLetters: DeadLetterInput[];
-  /** Record data by id, so a record the destination rejects is dead-lettered whole (and can be replayed). */
-  dataById: Map<string, string>;
-  /** Seq of the last buffered record this batch settles. */
-  lastSeq: number;
-  openedAt: number;
-}
-
 export class Lane {
   readonly stats: LaneStats = emptyStats();
   private readonly unpublished: LaneStats = emptyStats();
   readonly name: string;
   private cursor = 0;
+  /** Last seq handed to delivery (in flight or committed). */
+  private handedOff = 0;
+  private readonly inFlight: InFlightBatches;
   private pending: PendingBatch;
   private readonly log: Logger;
 
@@ -71,6 +55,7 @@ export class Lane {
     this.name = config.name;
     this.log = env.logger.child({ siemMapping: config.name });
     this.pending = this.emptyBatch(0);
+    this.inFlight = new InFlightBatches(config.name, destination, env.store, this.log, env.now);
   }
 
   /** Counts locally; `publishMetrics` hands the counts to prom-client once per chunk, not per record. */
@@ -103,10 +88,11 @@ export class Lane {
   async run(stop: AbortSignal, kill: AbortSignal): Promise<void> {
     const start = await this.env.store.getCursor(this.name);
     this.cursor = start.seq;
+    this.handedOff = start.seq;
     this.pending = this.emptyBatch(start.seq);
-    // A batch was in flight when the process stopped: re-form exactly that batch first, so that a
+    // Batches were in flight when the process stopped: re-form exactly those batches first, so that a
     // destination that names objects by content overwrites what it may already have written.
-    let recoverTo = start.inflightTo !== null && start.inflightTo > start.seq ? start.inflightTo : null;
+    const recover = start.inflight.filter((end) => end > start.seq);
     let readFrom = start.seq;
     try {
       while (!stop.aborted) {
@@ -114,12 +100,17 @@ export class Lane {
           this.env.recent.read(readFrom, READ_CHUNK) ??
           (await this.env.store.buffer.read(this.config.source, readFrom, READ_CHUNK));
         if (rows.length === 0) {
-          recoverTo = null;
-          if (this.pending.lastSeq > this.cursor && (this.batchExpired() || this.env.ingestDone())) {
+          recover.length = 0;
+          if (this.inFlight.size > 0) {
+            // Nothing new to prepare: commit what is on the wire.
+            await this.inFlight.drain((o) => this.committed(o));
+            continue;
+          }
+          if (this.pending.lastSeq > this.pendingStart() && (this.batchExpired() || this.env.ingestDone())) {
             await this.flush(kill);
             continue;
           }
-          if (this.env.ingestDone() && this.pending.lastSeq === this.cursor) {
+          if (this.env.ingestDone() && this.pending.lastSeq === this.pendingStart()) {
             if ((await this.env.store.buffer.lastSeq(this.config.source)) <= this.cursor) return;
             continue;
           }
@@ -133,25 +124,26 @@ export class Lane {
         this.publishMetrics();
         for (const item of processed) {
           if (item.output) {
-            if (recoverTo === null && this.wouldOverflow(item.output)) await this.flush(kill);
+            if (recover.length === 0 && this.wouldOverflow(item.output)) await this.flush(kill);
             this.add(item.output, item.dataJson);
           }
           if (item.deadLetter) this.pending.deadLetters.push(item.deadLetter);
           this.pending.lastSeq = item.seq;
-          if (recoverTo !== null) {
-            if (item.seq >= recoverTo) {
+          if (recover.length > 0) {
+            if (item.seq >= recover[0]!) {
               await this.flush(kill);
-              recoverTo = null;
+              recover.shift();
             }
           } else if (this.pending.records.length >= this.destination.limits.maxBatchRecords)
             await this.flush(kill);
         }
         readFrom = rows[rows.length - 1]!.seq;
-        if (recoverTo === null && this.batchExpired()) await this.flush(kill);
+        if (recover.length === 0 && this.batchExpired()) await this.flush(kill);
       }
       // Stopping: objects are closed at shutdown, so deliver what is pending.
       // (Not a half-recovered batch: it must be re-formed whole on the next run.)
-      if (this.pending.lastSeq > this.cursor && recoverTo === null) await this.flush(kill);
+      if (this.pending.lastSeq > this.pendingStart() && recover.length === 0) await this.flush(kill);
+      await this.inFlight.drain((o) => this.committed(o));
     } catch (error) {
       if (!(error instanceof DeliveryInterrupted)) throw error;
       this.log.warn(
@@ -160,7 +152,7 @@ export class Lane {
       );
     } finally {
       this.destination.release(
-        this.pending.records.map((r) => r.id),
+        [...this.pending.records.map((r) => r.id), ...this.inFlight.heldIds()],
         this.name,
       );
     }
@@ -258,14 +250,12 @@ export class Lane {
         candidates.map((c) => c.record.id),
         this.env.now(),
       );
-      const inBatch = new Set(this.pending.records.map((r) => r.id));
       for (const c of candidates) {
-        const id = c.record.id;
-        // While re-forming a recovered batch, ids this lane claimed before the crash are its own.
-        if (delivered.has(id) || inBatch.has(id) || !destination.claim(id, this.name)) {
+        // Already delivered, or held by a batch not committed yet (this lane's or another's).
+        if (delivered.has(c.record.id) || !destination.claim(c.record.id, this.name)) {
           delete out[c.index]!.output;
           this.count("deduplicated");
-        } else inBatch.add(id);
+        }
       }
     }
     return out;
@@ -290,74 +280,23 @@ export class Lane {
     };
   }
 
-  /** Deliver the pending batch and commit its outcome. Throws DeliveryInterrupted at shutdown (nothing committed). */
-  private async flush(signal: AbortSignal): Promise<void> {
+  /** Where the pending batch starts: after the last batch handed to delivery (committed or in flight). */
+  private pendingStart(): number {
+    return this.handedOff;
+  }
+
+  /** Hand the pending batch to delivery; returns once it is on its way (or committed, when the queue is full). */
+  private async flush(kill: AbortSignal): Promise<void> {
     const batch = this.pending;
-    const { store } = this.env;
-    const dest = this.destination;
-    if (batch.records.length > 0) await store.setInflight(this.name, batch.lastSeq);
-    const expiresAt = () => this.env.now() + dest.dedupTtlMs;
-    let result: Awaited<ReturnType<typeof deliver>> = { acked: [], rejected: [] };
-    if (batch.records.length > 0) {
-      for (;;) {
-        try {
-          result = await deliver(dest, batch.records, {
-            signal,
-            onPartialAck: async (records) => {
-              if (dest.dedupEnabled)
-                await store.rememberSent(
-                  dest.name,
-                  records.map((r) => r.id),
-                  expiresAt(),
-                );
-            },
-          });
-          break;
-        } catch (error) {
-          if (error instanceof DeliveryInterrupted || signal.aborted)
-            throw new DeliveryInterrupted("shutdown");
-          // Not classified by the plugin (a bug or an unexpected error): keep the batch and try again later.
-          this.log.error(
-            { error: (error as Error).message },
-            "delivery failed unexpectedly; batch kept, retrying",
-          );
-          await sleep(dest.config.core.retry.pauseDelay, signal);
-        }
-      }
-    }
-    const deadLetters = [...batch.deadLetters];
-    for (const r of result.rejected) {
-      this.log.warn(
-        { recordId: r.record.id, code: r.code, reason: r.reason },
-        "record rejected by destination",
-      );
-      deadLetters.push({
-        stage: "send",
-        source: r.record.source,
-        mapping: this.name,
-        destination: dest.name,
-        recordId: r.record.id,
-        code: r.code,
-        reason: r.reason,
-        payload: recordPayload(r.record, batch.dataById.get(r.record.id) ?? "null"),
-      });
-    }
-    await store.acknowledge({
-      lane: this.name,
-      destination: dest.name,
-      cursor: batch.lastSeq,
-      ackedIds: dest.dedupEnabled ? result.acked.map((r) => r.id) : [],
-      expiresAt: expiresAt(),
-      deadLetters,
-    });
-    dest.release(
-      batch.records.map((r) => r.id),
-      this.name,
-    );
-    this.cursor = batch.lastSeq;
-    this.count("sent", result.acked.length);
-    this.count("deadlettered", deadLetters.length);
-    this.publishMetrics();
     this.pending = this.emptyBatch(batch.lastSeq);
+    this.handedOff = batch.lastSeq;
+    await this.inFlight.start(batch, kill, (o) => this.committed(o));
+  }
+
+  private committed(o: CommitOutcome): void {
+    this.cursor = o.cursor;
+    this.count("sent", o.sent);
+    this.count("deadlettered", o.deadLettered);
+    this.publishMetrics();
   }
 }

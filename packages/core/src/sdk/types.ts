@@ -97,6 +97,11 @@ export interface DestinationLimits {
   maxBatchRecords: number;
   maxBatchBytes: number;
   maxRecordBytes?: number;
+  /**
+   * Batches core may have in `send` at once for one SIEM mapping (default 1). More lets core prepare the
+   * next batch while earlier ones are on the wire; acknowledgements are still committed in order.
+   */
+  maxInFlightBatches?: number;
 }
 
 export interface Destination {

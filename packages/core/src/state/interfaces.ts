@@ -60,8 +60,9 @@ export interface Buffer {
 export interface LaneCursor {
   /** Last seq whose fate is settled (sent, deduplicated, filtered or dead-lettered). */
   seq: number;
-  /** End of the batch that was being sent when the process stopped, so it is re-formed identically. */
-  inflightTo: number | null;
+  /** Ends (last seqs) of the batches that were being sent when the process stopped, ascending, so that they
+   * are re-formed identically. */
+  inflight: number[];
 }
 
 export interface Acknowledgement {
@@ -69,6 +70,8 @@ export interface Acknowledgement {
   destination: string;
   /** New cursor position. */
   cursor: number;
+  /** Ends of the batches still in flight after this one. */
+  inflight: number[];
   /** Ids the destination acknowledged, recorded for dedup until `expiresAt`. */
   ackedIds: string[];
   expiresAt: number;
@@ -88,8 +91,8 @@ export interface StateStore {
   listCheckpoints(): Promise<{ source: string; checkpoint: unknown; updatedAt: number }[]>;
 
   getCursor(lane: string): Promise<LaneCursor>;
-  /** Journal the end of a batch before it is sent. */
-  setInflight(lane: string, inflightTo: number): Promise<void>;
+  /** Journal the ends of the batches in flight (a new one is added before it is sent). */
+  setInflight(lane: string, ends: number[]): Promise<void>;
   /** Advance a lane's cursor, record acknowledged ids for dedup and add dead letters, atomically. */
   acknowledge(ack: Acknowledgement): Promise<void>;
   /** Record ids acknowledged by a destination in a partial result, before the batch is finished. */

@@ -26,7 +26,7 @@ CREATE TABLE IF NOT EXISTS buffer (
 );
 CREATE INDEX IF NOT EXISTS buffer_source_seq ON buffer (source, seq);
 CREATE TABLE IF NOT EXISTS checkpoints (source TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS cursors (lane TEXT PRIMARY KEY, seq INTEGER NOT NULL, inflight_to INTEGER);
+CREATE TABLE IF NOT EXISTS cursors (lane TEXT PRIMARY KEY, seq INTEGER NOT NULL, inflight TEXT);
 CREATE TABLE IF NOT EXISTS dedup (
   destination TEXT NOT NULL, id TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (destination, id)
 ) WITHOUT ROWID;
@@ -155,6 +155,9 @@ export class SqliteStateStore implements StateStore {
     this.db.pragma(`synchronous = ${options.sync === "full" ? "FULL" : "NORMAL"}`);
     this.db.pragma("busy_timeout = 5000");
     this.db.exec(SCHEMA);
+    const columns = this.db.prepare<[], { name: string }>("PRAGMA table_info(cursors)").all();
+    if (!columns.some((c) => c.name === "inflight"))
+      this.db.exec("ALTER TABLE cursors ADD COLUMN inflight TEXT");
     this.buffer = new SqliteBuffer(this.db);
     const db = this.db;
     this.stmts = {
@@ -170,14 +173,14 @@ export class SqliteStateStore implements StateStore {
       listCheckpoints: db.prepare<[], { source: string; value: string; updated_at: number }>(
         "SELECT source, value, updated_at FROM checkpoints ORDER BY source",
       ),
-      getCursor: db.prepare<[string], { seq: number; inflight_to: number | null }>(
-        "SELECT seq, inflight_to FROM cursors WHERE lane = ?",
+      getCursor: db.prepare<[string], { seq: number; inflight: string | null }>(
+        "SELECT seq, inflight FROM cursors WHERE lane = ?",
       ),
       setInflight: db.prepare(
-        "INSERT INTO cursors (lane, seq, inflight_to) VALUES (?, 0, ?) ON CONFLICT(lane) DO UPDATE SET inflight_to = excluded.inflight_to",
+        "INSERT INTO cursors (lane, seq, inflight) VALUES (?, 0, ?) ON CONFLICT(lane) DO UPDATE SET inflight = excluded.inflight",
       ),
       putCursor: db.prepare(
-        "INSERT INTO cursors (lane, seq, inflight_to) VALUES (?, ?, NULL) ON CONFLICT(lane) DO UPDATE SET seq = excluded.seq, inflight_to = NULL",
+        "INSERT INTO cursors (lane, seq, inflight) VALUES (?, ?, ?) ON CONFLICT(lane) DO UPDATE SET seq = excluded.seq, inflight = excluded.inflight",
       ),
       putDedup: db.prepare(
         "INSERT INTO dedup (destination, id, expires_at) VALUES (?, ?, ?) ON CONFLICT(destination, id) DO UPDATE SET expires_at = excluded.expires_at",
@@ -263,17 +266,22 @@ export class SqliteStateStore implements StateStore {
 
   getCursor(lane: string): Promise<LaneCursor> {
     const row = this.stmts.getCursor.get(lane);
-    return Promise.resolve({ seq: row?.seq ?? 0, inflightTo: row?.inflight_to ?? null });
+    const inflight = row?.inflight ? (JSON.parse(row.inflight) as number[]) : [];
+    return Promise.resolve({ seq: row?.seq ?? 0, inflight });
   }
 
-  setInflight(lane: string, inflightTo: number): Promise<void> {
-    this.stmts.setInflight.run(lane, inflightTo);
+  setInflight(lane: string, ends: number[]): Promise<void> {
+    this.stmts.setInflight.run(lane, ends.length ? JSON.stringify(ends) : null);
     return Promise.resolve();
   }
 
   acknowledge(ack: Acknowledgement): Promise<void> {
     this.db.transaction(() => {
-      this.stmts.putCursor.run(ack.lane, ack.cursor);
+      this.stmts.putCursor.run(
+        ack.lane,
+        ack.cursor,
+        ack.inflight.length ? JSON.stringify(ack.inflight) : null,
+      );
       for (const id of ack.ackedIds) this.stmts.putDedup.run(ack.destination, id, ack.expiresAt);
       this.insertDeadLetters(ack.deadLetters);
     })();
