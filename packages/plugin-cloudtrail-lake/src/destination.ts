@@ -109,9 +109,12 @@ export function createCloudTrailLakeDestination(
 
   return {
     limits: {
-      maxBatchRecords: MAX_REQUEST_EVENTS * config.concurrency,
-      // Core counts the mapped JSON; the request adds escaping and fields, so send() cuts by the real bytes.
-      maxBatchBytes: MAX_REQUEST_BYTES * config.concurrency,
+      // One core batch is one request; core keeps `concurrency` of them on the wire while it maps the next.
+      maxBatchRecords: MAX_REQUEST_EVENTS,
+      // Core counts the mapped JSON; the request adds escaping and fields, so send() cuts by the real bytes
+      // (a batch that grows past 1 MB on the wire goes out as two requests).
+      maxBatchBytes: MAX_REQUEST_BYTES,
+      maxInFlightBatches: config.concurrency,
     },
 
     async send(batch, signal) {
