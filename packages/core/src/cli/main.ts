@@ -6,7 +6,11 @@ import { runCommand } from "./run.js";
 import { validateCommand, testDestinationCommand } from "./validate.js";
 import { mappingTestCommand, ruleTestCommand } from "./test-commands.js";
 import { pluginsCommand, schemaCommand } from "./plugins.js";
+import { lakeQueryCommand } from "./lake.js";
 import { deadletterListCommand, deadletterReplayCommand, statusCommand } from "./status.js";
+
+// The AWS SDK warns on every run about Node versions it will stop supporting; that is our concern, not the user's.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const program = new Command();
 program
@@ -102,6 +106,21 @@ dead
   .addOption(configOption())
   .option("--id <ids...>", "dead letter ids (default: all replayable)")
   .action(deadletterReplayCommand);
+
+const lake = program.command("lake").description("AWS CloudTrail Lake (the cloudtrail-lake destination)");
+lake
+  .command("query")
+  .description(
+    "run a Lake query (StartQuery, wait, GetQueryResults) and print the rows, one JSON object per line",
+  )
+  .requiredOption("--event-data-store <id>", "event data store ID or ARN")
+  .option("--since <time>", "only events after this: an ISO time, a date (UTC), or a duration back (6h, 7d)")
+  .option("--sql <statement>", "the whole SQL statement instead of the default SELECT")
+  .option("-c, --config <file>", "configuration that names the destination")
+  .option("--destination <name>", "use this cloudtrail-lake destination's region and credentials")
+  .option("--region <region>", "AWS region (default: from the event data store ARN or the environment)")
+  .option("--endpoint <url>", "CloudTrail endpoint override")
+  .action(lakeQueryCommand);
 
 program
   .command("schema")

@@ -1,0 +1,131 @@
+/** Options of the `s3` plugins: defaults, validation messages, secret marks, and error classification. */
+import { collectSecretValues, ConfigurationError, RetryableError } from "@logshipper/core/sdk";
+import { describe, expect, it } from "vitest";
+import { classify, plugins, s3Destination, s3Source, S3_ERROR_CODES } from "./index.js";
+
+const problems = (result: {
+  success: boolean;
+  error?: { issues: { path: PropertyKey[]; message: string }[] };
+}) => (result.error?.issues ?? []).map((i) => `${i.path.join(".")}: ${i.message}`);
+
+describe("s3 options", () => {
+  it("exports a source and a destination named s3", () => {
+    expect(plugins.map((p) => `${p.kind}:${p.name}`).sort()).toEqual(["destination:s3", "source:s3"]);
+  });
+
+  it("fills the destination's defaults", () => {
+    expect(s3Destination.configSchema.parse({ bucket: "panoptica-export" })).toMatchObject({
+      prefix: "",
+      key: "{type}/{date}/{file}",
+      format: "ndjson",
+      gzip: false,
+      maxObjectBytes: 16 * 1024 * 1024,
+      maxObjectAge: 60_000,
+      partitionTime: "event",
+      multipartThreshold: 16 * 1024 * 1024,
+      partSize: 8 * 1024 * 1024,
+      forcePathStyle: false,
+      timeout: 120_000,
+    });
+  });
+
+  it("reports each problem with its option", () => {
+    const result = s3Destination.configSchema.safeParse({
+      bucket: "Bad_Bucket",
+      key: "{type}/{nope}",
+      partSize: "1MiB",
+    });
+    expect(problems(result)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^bucket: expected an S3 bucket name/),
+        expect.stringMatching(/^key: unknown placeholder \{nope\}/),
+        expect.stringMatching(/^key: must contain \{file\}/),
+        "partSize: must be at least 5MiB",
+      ]),
+    );
+    expect(problems(s3Destination.configSchema.safeParse({ bucket: "ok-bucket", kmsKeyId: "k" }))).toEqual([
+      "sse: kmsKeyId and bucketKey need sse: aws:kms",
+    ]);
+    expect(
+      problems(s3Destination.configSchema.safeParse({ bucket: "ok-bucket", externalId: "xyz" })),
+    ).toEqual(["externalId: externalId needs roleArn"]);
+    expect(problems(s3Source.configSchema.safeParse({ mode: "sqs" }))).toEqual([
+      "queueUrl: mode sqs needs a queueUrl",
+    ]);
+    expect(problems(s3Source.configSchema.safeParse({}))).toEqual(["bucket: mode poll needs a bucket"]);
+    expect(problems(s3Source.configSchema.safeParse({ bucket: "b-1", accessKeyId: "AKID" }))).toEqual([
+      "secretAccessKey: accessKeyId and secretAccessKey go together",
+    ]);
+  });
+
+  it("marks secrets, so core redacts them", () => {
+    const options = {
+      bucket: "b-1",
+      roleArn: "arn:aws:iam::123456789012:role/r",
+      externalId: "ext-id-1",
+      accessKeyId: "AKID",
+      secretAccessKey: "very-secret",
+      sessionToken: "token-1",
+    };
+    const config = s3Destination.configSchema.parse(options);
+    expect([...collectSecretValues(s3Destination.configSchema, config)].sort()).toEqual([
+      "ext-id-1",
+      "token-1",
+      "very-secret",
+    ]);
+    const source = s3Source.configSchema.parse(options);
+    expect(collectSecretValues(s3Source.configSchema, source).has("very-secret")).toBe(true);
+  });
+
+  it("keeps the default exclude of CloudTrail digests", () => {
+    expect(s3Source.configSchema.parse({ bucket: "b-1" })).toMatchObject({
+      mode: "poll",
+      format: "auto",
+      include: [],
+      exclude: ["**/CloudTrail-Digest/**"],
+      visibilityTimeout: 300_000,
+      waitTime: 20_000,
+      maxReceives: 5,
+    });
+  });
+});
+
+describe("error classification", () => {
+  const aws = (name: string, status: number, message = "m") =>
+    Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
+
+  it.each([
+    ["SlowDown", 503, RetryableError, S3_ERROR_CODES.throttled],
+    ["ThrottlingException", 400, RetryableError, S3_ERROR_CODES.throttled],
+    ["ServiceUnavailable", 503, RetryableError, S3_ERROR_CODES.throttled],
+    ["InternalError", 500, RetryableError, S3_ERROR_CODES.server],
+    ["TimeoutError", 0, RetryableError, S3_ERROR_CODES.timeout],
+    ["AccessDenied", 403, ConfigurationError, S3_ERROR_CODES.accessDenied],
+    ["Forbidden", 403, ConfigurationError, S3_ERROR_CODES.accessDenied],
+    ["ExpiredToken", 400, ConfigurationError, S3_ERROR_CODES.credentials],
+    ["NoSuchBucket", 404, ConfigurationError, S3_ERROR_CODES.noSuchBucket],
+    ["NotFound", 404, ConfigurationError, S3_ERROR_CODES.noSuchKey],
+    ["KMS.NotFoundException", 400, ConfigurationError, S3_ERROR_CODES.kms],
+    ["AuthorizationHeaderMalformed", 400, ConfigurationError, S3_ERROR_CODES.region],
+    ["QueueDoesNotExist", 400, ConfigurationError, S3_ERROR_CODES.queueNotFound],
+    ["InvalidStorageClass", 400, ConfigurationError, S3_ERROR_CODES.badRequest],
+  ])("%s (HTTP %i)", (name, status, kind, code) => {
+    const error = classify(aws(name, status), "PutObject s3://b/k");
+    expect(error).toBeInstanceOf(kind);
+    expect(error).toMatchObject({ code });
+    expect((error as Error).message).toMatch(/^PutObject s3:\/\/b\/k: /);
+  });
+
+  it("network errors by code; Retry-After honoured; bugs surface as they are", () => {
+    const net = (code: string) => Object.assign(new Error(code), { code });
+    expect(classify(net("ECONNRESET"), "x")).toMatchObject({
+      kind: "retryable",
+      code: S3_ERROR_CODES.network,
+    });
+    expect(classify(net("ENOTFOUND"), "x")).toMatchObject({ kind: "config", code: S3_ERROR_CODES.connect });
+    const throttled = Object.assign(aws("SlowDown", 503), { $response: { headers: { "retry-after": "7" } } });
+    expect(classify(throttled, "x")).toMatchObject({ retryAfterMs: 7000 });
+    const bug = new TypeError("undefined is not a function");
+    expect(classify(bug, "x")).toBe(bug);
+  });
+});
