@@ -8,6 +8,9 @@ export async function runCommand(options: {
   shutdownTimeout: number;
 }): Promise<void> {
   const { config, logger, redactor } = await load(options.config);
+  // Process warnings (deprecations, SDK notices) as log lines, not free text in the middle of JSON lines.
+  process.removeAllListeners("warning");
+  process.on("warning", (warning) => logger.warn({ name: warning.name }, warning.message));
   const stop = new AbortController();
   let signals = 0;
   const onSignal = (name: string) => {

@@ -54,6 +54,10 @@ export interface Source {
    * Yield batches after `checkpoint` (undefined on first run). Return when there is nothing more for now;
    * the engine pulls again after the source's `interval`. A source that streams (receiver, follow mode)
    * keeps yielding until `signal` aborts.
+   *
+   * Contract: the engine asks for batch n+1 (resumes the generator after its `yield`) only once batch n, its
+   * records and its checkpoint, is committed to the durable buffer. Code after a `yield` may therefore
+   * acknowledge upstream what that batch held (delete SQS messages, ack a broker).
    */
   pull(checkpoint: unknown, signal: AbortSignal): AsyncIterable<SourceBatch>;
   /** Connectivity check for `validate --connect`. */
