@@ -12,6 +12,7 @@
  *
  * Every error carries a stable code, so that operators can search for it and alerts can match it.
  */
+import { RETRYABLE_NETWORK_CODES, CONFIGURATION_NETWORK_CODES, parseRetryAfter } from "@logshipper/core/sdk";
 import { ConfigurationError, PermanentError, RetryableError } from "@logshipper/core/sdk";
 
 export const TEMPLATE_ERROR_CODES = {
@@ -62,47 +63,6 @@ export class BadResponseError extends Error {
     super(message);
     this.name = "BadResponseError";
   }
-}
-
-/** Network errors that may pass on their own. */
-const RETRYABLE_NETWORK = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ECONNABORTED",
-  "EPIPE",
-  "ENETUNREACH",
-  "ENETDOWN",
-  "EHOSTUNREACH",
-  "EHOSTDOWN",
-  "EAI_AGAIN",
-]);
-/** Connection errors that need a change of configuration: unknown host, certificates that do not verify. */
-const CONFIGURATION_NETWORK = new Set([
-  "ENOTFOUND",
-  "CERT_HAS_EXPIRED",
-  "CERT_NOT_YET_VALID",
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "ERR_TLS_CERT_ALTNAME_INVALID",
-]);
-
-/** Longest throttling hint honoured, so that a bogus header cannot stall a destination for days. */
-export const MAX_RETRY_AFTER_MS = 15 * 60_000;
-
-/** `Retry-After`: delay-seconds or an HTTP-date (RFC 9110 §10.2.3), as milliseconds from `now`. */
-export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
-  if (value === undefined) return undefined;
-  const text = value.trim();
-  let ms: number;
-  if (/^\d+$/.test(text)) ms = Number(text) * 1000;
-  else {
-    const at = Date.parse(text);
-    if (Number.isNaN(at)) return undefined;
-    ms = at - now;
-  }
-  return Math.min(Math.max(0, ms), MAX_RETRY_AFTER_MS);
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -167,11 +127,13 @@ export function classify(error: unknown, action: string, now: number = Date.now(
   if (code === "ABORT_ERR" || (error as Error | null)?.name === "AbortError") {
     return new RetryableError(message, { cause: error, code: TEMPLATE_ERROR_CODES.aborted });
   }
-  if (code !== undefined && RETRYABLE_NETWORK.has(code)) {
+  if (code !== undefined && RETRYABLE_NETWORK_CODES.has(code)) {
     return new RetryableError(message, { cause: error, code: TEMPLATE_ERROR_CODES.network });
   }
-  if (code !== undefined && CONFIGURATION_NETWORK.has(code)) {
+  if (code !== undefined && CONFIGURATION_NETWORK_CODES.has(code)) {
     return new ConfigurationError(message, { cause: error, code: TEMPLATE_ERROR_CODES.connect });
   }
   return error;
 }
+
+export { parseRetryAfter, MAX_RETRY_AFTER_MS } from "@logshipper/core/sdk";

@@ -72,10 +72,11 @@ describe("cloudtrail-lake destination", () => {
     expect(cloudTrailLakeDestination.defaultMapping).toContain("netskope");
   });
 
-  it("declares 100 events a request, `concurrency` requests a batch", () => {
+  it("declares one request a batch, `concurrency` batches on the wire", () => {
     expect(destination({ concurrency: 3 }).limits).toEqual({
-      maxBatchRecords: 300,
-      maxBatchBytes: 3_000_000,
+      maxBatchRecords: 100,
+      maxBatchBytes: 1_000_000,
+      maxInFlightBatches: 3,
     });
   });
 

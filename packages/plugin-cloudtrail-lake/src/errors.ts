@@ -8,6 +8,7 @@
  *   wrong channel, an account without CloudTrail Lake). Core pauses the destination and keeps its data.
  * - `PermanentError`: this request is refused as it is (other 4xx). Core dead-letters its records.
  */
+import { RETRYABLE_NETWORK_CODES, CONFIGURATION_NETWORK_CODES, parseRetryAfter } from "@logshipper/core/sdk";
 import { ConfigurationError, LogShipperError, PermanentError, RetryableError } from "@logshipper/core/sdk";
 
 export const CLOUDTRAIL_ERROR_CODES = {
@@ -132,39 +133,6 @@ const CONFIG_TYPES: Record<string, { code: string; hint: string }> = {
   EventDataStoreARNInvalidException: { code: C.queryStore, hint: "not a valid event data store" },
 };
 
-const RETRYABLE_NETWORK = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ECONNABORTED",
-  "EPIPE",
-  "ENETUNREACH",
-  "ENETDOWN",
-  "EHOSTUNREACH",
-  "EHOSTDOWN",
-  "EAI_AGAIN",
-  "ERR_STREAM_PREMATURE_CLOSE",
-]);
-const CONFIGURATION_NETWORK = new Set([
-  "ENOTFOUND",
-  "CERT_HAS_EXPIRED",
-  "CERT_NOT_YET_VALID",
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "ERR_TLS_CERT_ALTNAME_INVALID",
-]);
-
-export const MAX_RETRY_AFTER_MS = 15 * 60_000;
-
-/** `Retry-After`: delay-seconds or an HTTP-date, as milliseconds from `now`. */
-export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
-  if (value === undefined) return undefined;
-  const text = value.trim();
-  const ms = /^\d+$/.test(text) ? Number(text) * 1000 : Date.parse(text) - now;
-  return Number.isNaN(ms) ? undefined : Math.min(Math.max(0, ms), MAX_RETRY_AFTER_MS);
-}
-
 function classifyApi(error: AwsApiError, message: string, now: number): Error {
   const cause = { cause: error };
   const { status, type } = error;
@@ -215,12 +183,14 @@ export function classify(error: unknown, action: string, now: number = Date.now(
   if (error instanceof RequestTimeoutError || code === "ETIMEDOUT")
     return new RetryableError(message, { cause: error, code: C.timeout });
   // Before the name: the SDK's HTTP handler names ECONNRESET and EPIPE "TimeoutError".
-  if (code !== undefined && RETRYABLE_NETWORK.has(code))
+  if (code !== undefined && RETRYABLE_NETWORK_CODES.has(code))
     return new RetryableError(message, { cause: error, code: C.network });
   if (name === "TimeoutError") return new RetryableError(message, { cause: error, code: C.timeout });
   if (code === "ABORT_ERR" || name === "AbortError")
     return new RetryableError(message, { cause: error, code: C.aborted });
-  if (code !== undefined && CONFIGURATION_NETWORK.has(code))
+  if (code !== undefined && CONFIGURATION_NETWORK_CODES.has(code))
     return new ConfigurationError(message, { cause: error, code: C.connect });
   return error;
 }
+
+export { parseRetryAfter, MAX_RETRY_AFTER_MS } from "@logshipper/core/sdk";

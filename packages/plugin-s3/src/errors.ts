@@ -9,6 +9,7 @@
  *
  * S3 never refuses the data itself (the plugin bounds object sizes), so there is no PermanentError here.
  */
+import { RETRYABLE_NETWORK_CODES, CONFIGURATION_NETWORK_CODES } from "@logshipper/core/sdk";
 import { ConfigurationError, RetryableError } from "@logshipper/core/sdk";
 
 export const S3_ERROR_CODES = {
@@ -74,28 +75,6 @@ const QUEUE_MISSING = new Set([
   "QueueDoesNotExist",
   "AWS.SimpleQueueService.NonExistentQueue",
   "NonExistentQueue",
-]);
-const RETRYABLE_NETWORK = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ECONNABORTED",
-  "EPIPE",
-  "ENETUNREACH",
-  "ENETDOWN",
-  "EHOSTUNREACH",
-  "EHOSTDOWN",
-  "EAI_AGAIN",
-  "ERR_STREAM_PREMATURE_CLOSE",
-  "UND_ERR_SOCKET",
-]);
-const CONFIGURATION_NETWORK = new Set([
-  "ENOTFOUND",
-  "CERT_HAS_EXPIRED",
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "ERR_TLS_CERT_ALTNAME_INVALID",
 ]);
 
 interface AwsErrorShape {
@@ -182,8 +161,8 @@ export function classify(error: unknown, action: string): unknown {
   if (status === 404) return config(S3_ERROR_CODES.noSuchBucket);
   if (status !== undefined && status >= 500) return retry(S3_ERROR_CODES.server);
   if (name === "InternalError" || name === "ServiceUnavailable") return retry(S3_ERROR_CODES.server);
-  if (name !== undefined && RETRYABLE_NETWORK.has(name)) return retry(S3_ERROR_CODES.network);
-  if (name !== undefined && CONFIGURATION_NETWORK.has(name)) return config(S3_ERROR_CODES.connect);
+  if (name !== undefined && RETRYABLE_NETWORK_CODES.has(name)) return retry(S3_ERROR_CODES.network);
+  if (name !== undefined && CONFIGURATION_NETWORK_CODES.has(name)) return config(S3_ERROR_CODES.connect);
   if (status !== undefined && status >= 400) return config(S3_ERROR_CODES.badRequest);
   return error;
 }

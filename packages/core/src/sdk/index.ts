@@ -7,3 +7,10 @@ export { parseDuration, parseByteSize, duration, byteSize } from "./units.js";
 export * from "./formats.js";
 export * from "./keys.js";
 export { sleep } from "./sleep.js";
+export {
+  RETRYABLE_NETWORK_CODES,
+  CONFIGURATION_NETWORK_CODES,
+  networkErrorKind,
+  parseRetryAfter,
+  MAX_RETRY_AFTER_MS,
+} from "./network.js";
