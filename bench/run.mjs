@@ -106,7 +106,9 @@ const table = (headers, rows) => {
 };
 
 console.log(`node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"})`);
-console.log(`workload W1: ${fmt(records)} Netskope-like alerts, ${mb.toFixed(1)} MB NDJSON (${Math.round(bytes / records)} bytes/record)`);
+console.log(
+  `workload W1: ${fmt(records)} Netskope-like alerts, ${mb.toFixed(1)} MB NDJSON (${Math.round(bytes / records)} bytes/record)`,
+);
 console.log("");
 
 const f = await floor();
@@ -151,7 +153,11 @@ console.log("");
 const optional = [
   ["mapping.mjs", "benchMappings", "mapping alone: compiled vs interpreted"],
   ["syslog.mjs", "benchSyslog", "file -> syslog (TCP, octet-counting) into a loopback sink"],
-  ["cloudtrail-lake.mjs", "benchCloudTrailLake", "file -> cloudtrail-lake against the loopback PutAuditEvents server"],
+  [
+    "cloudtrail-lake.mjs",
+    "benchCloudTrailLake",
+    "file -> cloudtrail-lake against the loopback PutAuditEvents server",
+  ],
   ["s3.mjs", "benchS3", "file -> s3 against s3rver on loopback"],
 ];
 for (const [file, fn, title] of optional) {
@@ -166,7 +172,10 @@ for (const [file, fn, title] of optional) {
   console.log(`### ${title}`);
   console.log("");
   const headers = Object.keys(list[0]);
-  table(headers, list.map((r) => headers.map((h) => (typeof r[h] === "number" ? fmt2(r[h]) : String(r[h])))));
+  table(
+    headers,
+    list.map((r) => headers.map((h) => (typeof r[h] === "number" ? fmt2(r[h]) : String(r[h])))),
+  );
 }
 function fmt2(n) {
   return Number.isInteger(n) || Math.abs(n) >= 100 ? fmt(n) : n.toFixed(2);

@@ -1,6 +1,13 @@
-/** SIEM mappings (DESIGN §6): one JSONata expression per file, compiled once at load. */
+/**
+ * SIEM mappings (DESIGN §6): one JSONata expression per file, compiled once at load. The expression is
+ * compiled to JavaScript closures (compiler/) when it stays within the compiled subset, else it runs on
+ * jsonata's interpreter; both give the same values and the same errors.
+ */
 import jsonata from "jsonata";
 import type { LogRecord } from "../sdk/types.js";
+import { compileExpression } from "./compiler/compile.js";
+import { isAmbiguous } from "./compiler/errors.js";
+import type { Node } from "./compiler/types.js";
 import { MappingError } from "./errors.js";
 import { analyzeReads, type FieldReads } from "./unmapped.js";
 
@@ -15,6 +22,20 @@ export interface CompiledMapping {
   readonly readsAll: boolean;
   /** The analysis behind `readPaths`, `readsAll` and `unmappedFields`. */
   readonly reads: FieldReads;
+  /** `compiled`: the expression runs as JavaScript closures; `interpreted`: on jsonata's interpreter. */
+  readonly evaluator: "compiled" | "interpreted";
+  /** Why the expression is interpreted (the construct or function the compiler does not handle). */
+  readonly fallbackReason?: string;
+  /**
+   * Present when compiled: `evaluate` without a promise, and the fast way to map. Returns the value
+   * (`undefined` when the mapping produces nothing), the interpreter's value, or throws a `MappingError`
+   * (`LS_ERR_MAPPING_EVAL`). When it throws, `evaluate` gives the authoritative outcome: it differs in two
+   * cases, where `evaluate` asks the interpreter: several members of one object or array constructor fail
+   * on the record (jsonata evaluates them concurrently and reports whichever failure its scheduler reaches
+   * first; `evaluateSync` reports the first in key order), and recursion too deep for the JavaScript stack
+   * (about 800 nested calls of a lambda that are not tail calls), which the interpreter evaluates.
+   */
+  readonly evaluateSync?: (record: LogRecord) => unknown;
   /**
    * Evaluates the expression with `record.data` as input and `$id`, `$type`, `$subtype`, `$source`, `$time`
    * bound to the record's metadata. Rejects with a `MappingError` (`LS_ERR_MAPPING_EVAL`) when evaluation
@@ -116,11 +137,23 @@ function evaluationMessage(err: JsonataErrorLike, code: string): string {
     );
 }
 
+/** Options of `compileMapping`. */
+export interface CompileMappingOptions {
+  /** false: always use jsonata's interpreter (for comparisons and benchmarks). Default true. */
+  compile?: boolean;
+}
+
 /**
  * Compiles a mapping. Throws `MappingError` (`LS_ERR_MAPPING_SYNTAX`) with the file, line, column and
- * JSONata's message when the text is not a valid JSONata expression.
+ * JSONata's message when the text is not a valid JSONata expression. The expression is compiled to
+ * JavaScript when the compiler handles all of it (`evaluator: "compiled"`), else interpreted
+ * (`evaluator: "interpreted"`, with `fallbackReason`).
  */
-export function compileMapping(text: string, file: string): CompiledMapping {
+export function compileMapping(
+  text: string,
+  file: string,
+  options: CompileMappingOptions = {},
+): CompiledMapping {
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let expression: jsonata.Expression;
   try {
@@ -139,43 +172,100 @@ export function compileMapping(text: string, file: string): CompiledMapping {
     );
   }
   const reads = analyzeReads(expression.ast());
-
-  const evaluate = async (record: LogRecord): Promise<unknown> => {
-    try {
-      return await expression.evaluate(record.data, {
-        id: record.id,
-        type: record.type,
-        subtype: record.subtype,
-        source: record.source,
-        time: record.time,
-      });
-    } catch (err) {
-      // No `cause`: JSONata's error object holds the offending value, i.e. record data.
-      const j = asJsonataError(err);
-      if (!j) {
-        const detail = err instanceof Error ? `${err.name}: ${err.message}` : "evaluation failed";
-        throw new MappingError("LS_ERR_MAPPING_EVAL", `${file}: ${detail}`, { file });
-      }
-      const jsonataCode = String(j.code);
-      const where = errorLocation(source, j);
-      const at = where ? `:${where.line}:${where.column}` : "";
-      throw new MappingError(
-        "LS_ERR_MAPPING_EVAL",
-        `${file}${at}: ${evaluationMessage(j, jsonataCode)} (${jsonataCode})`,
-        { file, jsonataCode, line: where?.line, column: where?.column },
-      );
-    }
-  };
-
-  return {
+  const common = {
     file,
     text,
     reads,
     readPaths: reads.readPaths,
     readsAll: reads.readsAll,
-    evaluate,
-    unmappedFields: (data) => reads.unmappedFields(data),
+    unmappedFields: (data: unknown) => reads.unmappedFields(data),
   };
+
+  const compiled =
+    options.compile === false
+      ? ({ ok: false, reason: "the interpreter was asked for" } as const)
+      : compileExpression(expression.ast() as Node, { bindings: BINDING_NAMES });
+  if (compiled.ok) {
+    const run = compiled.evaluate;
+    const evaluateSync = (record: LogRecord): unknown => {
+      try {
+        return run(record.data, bindingsOf(record));
+      } catch (err) {
+        throw evaluationError(err, source, file);
+      }
+    };
+    return {
+      ...common,
+      evaluator: "compiled",
+      evaluateSync,
+      evaluate: async (record) => {
+        try {
+          return run(record.data, bindingsOf(record));
+        } catch (err) {
+          if (!isAmbiguous(err) && !isStackOverflow(err)) throw evaluationError(err, source, file);
+        }
+        // Several members of one constructor failed, and which error jsonata reports depends on its
+        // scheduling; or the compiled code ran out of stack (deep non-tail recursion), where the
+        // interpreter's asynchronous evaluation does not: let the interpreter say.
+        try {
+          return (await expression.evaluate(record.data, bindingsOf(record))) as unknown;
+        } catch (err) {
+          throw evaluationError(err, source, file);
+        }
+      },
+    };
+  }
+
+  return {
+    ...common,
+    evaluator: "interpreted",
+    fallbackReason: compiled.reason,
+    evaluate: async (record) => {
+      try {
+        return (await expression.evaluate(record.data, bindingsOf(record))) as unknown;
+      } catch (err) {
+        throw evaluationError(err, source, file);
+      }
+    },
+  };
+}
+
+const BINDING_NAMES = ["id", "type", "subtype", "source", "time"];
+
+/** JavaScript's stack overflow (compiled code recurses on the stack; the interpreter does not). */
+function isStackOverflow(err: unknown): boolean {
+  return err instanceof RangeError && err.message === "Maximum call stack size exceeded";
+}
+
+/** The variables a mapping sees besides its input: the record's metadata (BINDING_NAMES). */
+function bindingsOf(record: LogRecord): Record<string, unknown> {
+  return {
+    id: record.id,
+    type: record.type,
+    subtype: record.subtype,
+    source: record.source,
+    time: record.time,
+  };
+}
+
+/**
+ * The `MappingError` for an evaluation failure, from jsonata's error or the compiled code's (which carry the
+ * same members). No `cause`: jsonata's error object holds the offending value, i.e. record data.
+ */
+function evaluationError(err: unknown, source: string, file: string): MappingError {
+  const j = asJsonataError(err);
+  if (!j) {
+    const detail = err instanceof Error ? `${err.name}: ${err.message}` : "evaluation failed";
+    return new MappingError("LS_ERR_MAPPING_EVAL", `${file}: ${detail}`, { file });
+  }
+  const jsonataCode = String(j.code);
+  const where = errorLocation(source, j);
+  const at = where ? `:${where.line}:${where.column}` : "";
+  return new MappingError(
+    "LS_ERR_MAPPING_EVAL",
+    `${file}${at}: ${evaluationMessage(j, jsonataCode)} (${jsonataCode})`,
+    { file, jsonataCode, line: where?.line, column: where?.column },
+  );
 }
 
 /**

@@ -1,12 +1,11 @@
 /**
  * Variable frames at run time, as the interpreter chains them: the root frame of one evaluation (the
- * bindings passed in, `$$`, top-level `:=`), a frame per call of a lambda, and a frame per block that assigns
- * variables (blocks that assign nothing share their parent's frame: nothing can be bound in them).
+ * bindings passed in, `$$`, top-level `:=`), a frame per call of a lambda, a frame per tuple of a tuple
+ * stream, and a frame per block that assigns variables (blocks that assign nothing share their parent's
+ * frame: nothing can be bound in them).
  */
 import { createSequence } from "./sequence.js";
 import type { JFn } from "./types.js";
-
-const hasOwn = Object.prototype.hasOwnProperty;
 
 /** What built-in functions reused from jsonata see as `this`. */
 export interface Focus {
@@ -59,7 +58,7 @@ export class RootEnv extends Env {
   /** Past every frame: `$$`, the bindings passed in, then the built-in functions. */
   lookupGlobal(name: string): unknown {
     if (name === "$") return this.input;
-    if (hasOwn.call(this.bindings, name)) return this.bindings[name];
+    if (Object.hasOwn(this.bindings, name)) return this.bindings[name];
     return this.builtins.get(name);
   }
 

@@ -42,6 +42,37 @@ export function jerror(code: string, fields: JsonataErrorFields = {}): JsonataEr
   return new JsonataError(code, fields);
 }
 
+const ambiguous = new WeakSet<object>();
+
+/**
+ * The members of an array or object constructor are evaluated concurrently by jsonata, and when several
+ * fail, the error it reports is the one its scheduler reaches first. Compiled code evaluates them in order;
+ * when member `failed` throws `err`, this evaluates the members after it (`count` in all) and, when another
+ * fails too, marks `err` as one jsonata might not have reported (see `isAmbiguous`). Returns `err`.
+ */
+export function concurrentFailure(
+  err: unknown,
+  failed: number,
+  count: number,
+  run: (i: number) => void,
+): unknown {
+  if (typeof err !== "object" || err === null || ambiguous.has(err)) return err;
+  for (let i = failed + 1; i < count; i++) {
+    try {
+      run(i);
+    } catch {
+      ambiguous.add(err);
+      break;
+    }
+  }
+  return err;
+}
+
+/** Whether several members of one constructor failed with this error (`concurrentFailure`). */
+export function isAmbiguous(err: unknown): boolean {
+  return typeof err === "object" && err !== null && ambiguous.has(err);
+}
+
 /** A thrown value that looks like one of jsonata's errors (ours, or a plain object from a reused built-in). */
 export interface ErrorLike {
   code: string;

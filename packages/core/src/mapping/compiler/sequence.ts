@@ -7,8 +7,6 @@
 import { jerror } from "./errors.js";
 import type { Obj, Sequence } from "./types.js";
 
-const hasOwn = Object.prototype.hasOwnProperty;
-
 export function createSequence(...items: unknown[]): Sequence {
   const seq = [] as unknown as Sequence;
   seq.sequence = true;
@@ -72,25 +70,6 @@ export function toBoolean(arg: unknown): boolean | undefined {
   if (isNumeric(arg)) return arg !== 0;
   if (arg !== null && typeof arg === "object" && !isFunction(arg)) return Object.keys(arg).length > 0;
   return false;
-}
-
-/** `fn.lookup`: the member `key` of an object, mapped over arrays (flattening one level). */
-export function lookup(input: unknown, key: string): unknown {
-  if (Array.isArray(input)) {
-    const result = createSequence();
-    for (let i = 0; i < input.length; i++) {
-      const res = lookup(input[i], key);
-      if (res !== undefined) {
-        if (Array.isArray(res)) for (const v of res) result.push(v);
-        else result.push(res);
-      }
-    }
-    return result;
-  }
-  if (input !== null && typeof input === "object" && hasOwn.call(input, key) && !isFunction(input)) {
-    return (input as Obj)[key];
-  }
-  return undefined;
 }
 
 /** `fn.append`: concatenates, disregarding undefined; the result of concat is a plain array. */

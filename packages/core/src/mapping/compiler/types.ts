@@ -78,10 +78,11 @@ export interface Sequence extends Array<unknown> {
 /**
  * A function value (built-in, lambda, or a closure around either). Calling it is the interpreter's
  * `apply(proc, args, input)`: arguments are validated against its signature, `input` is the context for
- * parameters that take it (`-`). `arity` is what the higher-order functions look at.
+ * parameters that take it (`-`), `env` the frame of the caller (for the evaluation's timestamp). `arity` is
+ * what the higher-order functions look at.
  */
 export interface JFn {
-  (args: unknown[], input: unknown): unknown;
+  (args: unknown[], input: unknown, env: Env): unknown;
   arity: number;
 }
 

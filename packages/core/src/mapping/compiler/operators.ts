@@ -1,0 +1,232 @@
+/**
+ * Binary operators (`+ - * / %`, `= !=`, `< <= > >=`, `&`, `and`/`or`, `in`, `..`), with the interpreter's
+ * type rules, error codes, and error positions: an error raised by the operator itself (or, for `and`/`or`,
+ * anywhere in the right side) takes the operator's position and token.
+ */
+import { jerror } from "./errors.js";
+import { deepEqual, isFunction, isNumeric, toBoolean } from "./sequence.js";
+import type { Code, Sequence } from "./types.js";
+
+/** Marks an error as raised at `position` by `token`, as the interpreter does for operators. */
+export function at(err: unknown, position: number | undefined, token: unknown): unknown {
+  if (typeof err === "object" && err !== null) {
+    const e = err as { position?: unknown; token?: unknown };
+    e.position = position;
+    e.token = token;
+  }
+  return err;
+}
+
+function numeric(lhs: unknown, rhs: unknown, op: string): number | undefined {
+  if (lhs !== undefined && !isNumeric(lhs)) throw jerror("T2001", { value: lhs });
+  if (rhs !== undefined && !isNumeric(rhs)) throw jerror("T2002", { value: rhs });
+  if (lhs === undefined || rhs === undefined) return undefined;
+  switch (op) {
+    case "+":
+      return lhs + rhs;
+    case "-":
+      return lhs - rhs;
+    case "*":
+      return lhs * rhs;
+    case "/":
+      return lhs / rhs;
+    default:
+      return lhs % rhs;
+  }
+}
+
+function compare(lhs: unknown, rhs: unknown, op: string): boolean | undefined {
+  const ltype = typeof lhs;
+  const rtype = typeof rhs;
+  const lcomparable = ltype === "undefined" || ltype === "string" || ltype === "number";
+  const rcomparable = rtype === "undefined" || rtype === "string" || rtype === "number";
+  if (!lcomparable || !rcomparable) {
+    throw jerror("T2010", { value: !(ltype === "string" || ltype === "number") ? lhs : rhs });
+  }
+  if (ltype === "undefined" || rtype === "undefined") return undefined;
+  if (ltype !== rtype) throw jerror("T2009", { value: lhs, value2: rhs });
+  const l = lhs as string;
+  const r = rhs as string;
+  switch (op) {
+    case "<":
+      return l < r;
+    case "<=":
+      return l <= r;
+    case ">":
+      return l > r;
+    default:
+      return l >= r;
+  }
+}
+
+/** `fn.string`: JSON for anything but strings, numbers rounded to 15 significant digits. */
+export function stringify(arg: unknown, prettify = false): string | undefined {
+  if (arg === undefined) return undefined;
+  if (typeof arg === "string") return arg;
+  if (typeof arg === "number" && Number.isFinite(arg)) {
+    return String(Number.isInteger(arg) ? arg : Number(arg.toPrecision(15)));
+  }
+  if (typeof arg === "boolean") return arg ? "true" : "false";
+  if (arg === null) return "null";
+  if (isFunction(arg)) return "";
+  if (typeof arg === "number" && !Number.isFinite(arg)) throw jerror("D3001", { value: arg });
+  let value: unknown = arg;
+  if (Array.isArray(value) && (value as Partial<Sequence>).outerWrapper) value = (value as unknown[])[0];
+  return JSON.stringify(
+    value,
+    (_key, val: unknown) => {
+      if (val !== undefined && val !== null && isNumeric(val)) {
+        return !Number.isInteger(val) ? Number(val.toPrecision(15)) : val;
+      }
+      return val && isFunction(val) ? "" : val;
+    },
+    prettify ? 2 : 0,
+  );
+}
+
+function concat(lhs: unknown, rhs: unknown): string {
+  const l = lhs === undefined ? "" : (stringify(lhs) as string);
+  const r = rhs === undefined ? "" : (stringify(rhs) as string);
+  return l.concat(r);
+}
+
+function includes(lhs: unknown, rhs: unknown): boolean {
+  if (lhs === undefined || rhs === undefined) return false;
+  const list = Array.isArray(rhs) ? rhs : [rhs];
+  for (let i = 0; i < list.length; i++) if (list[i] === lhs) return true;
+  return false;
+}
+
+function range(lhs: unknown, rhs: unknown): Sequence | undefined {
+  if (lhs !== undefined && !Number.isInteger(lhs)) throw jerror("T2003", { value: lhs });
+  if (rhs !== undefined && !Number.isInteger(rhs)) throw jerror("T2004", { value: rhs });
+  if (lhs === undefined || rhs === undefined) return undefined;
+  const from = lhs as number;
+  const to = rhs as number;
+  if (from > to) return undefined;
+  const size = to - from + 1;
+  if (size > 1e7) throw jerror("D2014", { value: size });
+  const result = new Array(size) as Sequence;
+  for (let item = from, i = 0; item <= to; item++, i++) result[i] = item;
+  result.sequence = true;
+  return result;
+}
+
+/** `boolize`: the effective boolean value, false for undefined. */
+function boolize(value: unknown): boolean {
+  return toBoolean(value) ?? false;
+}
+
+/** Compiles `lhs op rhs`; `position` is the operator's. */
+export function compileBinary(op: string, lhs: Code, rhs: Code, position: number | undefined): Code {
+  switch (op) {
+    case "and":
+    case "or":
+      return op === "and"
+        ? (input, env) => {
+            const l = lhs(input, env);
+            try {
+              return boolize(l) && boolize(rhs(input, env));
+            } catch (err) {
+              throw at(err, position, op);
+            }
+          }
+        : (input, env) => {
+            const l = lhs(input, env);
+            try {
+              return boolize(l) || boolize(rhs(input, env));
+            } catch (err) {
+              throw at(err, position, op);
+            }
+          };
+    case "+":
+    case "-":
+    case "*":
+    case "/":
+    case "%":
+      return (input, env) => {
+        const l = lhs(input, env);
+        const r = rhs(input, env);
+        if (Number.isFinite(l) && Number.isFinite(r)) {
+          const a = l as number;
+          const b = r as number;
+          return op === "+" ? a + b : op === "-" ? a - b : op === "*" ? a * b : op === "/" ? a / b : a % b;
+        }
+        try {
+          return numeric(l, r, op);
+        } catch (err) {
+          throw at(err, position, op);
+        }
+      };
+    case "=":
+      return (input, env) => {
+        const l = lhs(input, env);
+        const r = rhs(input, env);
+        return l !== undefined && r !== undefined && deepEqual(l, r);
+      };
+    case "!=":
+      return (input, env) => {
+        const l = lhs(input, env);
+        const r = rhs(input, env);
+        return l !== undefined && r !== undefined && !deepEqual(l, r);
+      };
+    case "<":
+    case "<=":
+    case ">":
+    case ">=":
+      return (input, env) => {
+        const l = lhs(input, env);
+        const r = rhs(input, env);
+        try {
+          return compare(l, r, op);
+        } catch (err) {
+          throw at(err, position, op);
+        }
+      };
+    case "&":
+      return (input, env) => {
+        const l = lhs(input, env);
+        const r = rhs(input, env);
+        if (typeof l === "string" && typeof r === "string") return l + r;
+        try {
+          return concat(l, r);
+        } catch (err) {
+          throw at(err, position, op);
+        }
+      };
+    case "in":
+      return (input, env) => includes(lhs(input, env), rhs(input, env));
+    case "..":
+      return (input, env) => {
+        const l = lhs(input, env);
+        const r = rhs(input, env);
+        try {
+          return range(l, r);
+        } catch (err) {
+          throw at(err, position, op);
+        }
+      };
+    default:
+      throw new Error(`unsupported operator ${op}`);
+  }
+}
+
+/** The binary operators `compileBinary` knows. */
+export const BINARY_OPERATORS = new Set([
+  "and",
+  "or",
+  "+",
+  "-",
+  "*",
+  "/",
+  "%",
+  "=",
+  "!=",
+  "<",
+  "<=",
+  ">",
+  ">=",
+  "&",
+  "in",
+  "..",
+]);
