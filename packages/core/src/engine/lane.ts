@@ -5,7 +5,7 @@
  */
 import type { SiemMappingConfig } from "../config/load.js";
 import { STAGES, type EngineMetrics, type Stage } from "../metrics.js";
-import { mapRecord } from "../mapping/index.js";
+import { mapRecord, mapRecordSync } from "../mapping/index.js";
 import type { DeadLetterInput, BufferedRecord, StateStore } from "../state/interfaces.js";
 import type { LogRecord, Logger, OutputRecord } from "../sdk/types.js";
 import type { DestinationRuntime } from "./destination-runtime.js";
@@ -199,9 +199,11 @@ export class Lane {
       let value: unknown;
       let unmapped: Record<string, unknown> | undefined;
       try {
-        ({ value, unmapped } = await mapRecord(config.mapping, record, {
-          additionalData: destination.config.additionalData,
-        }));
+        const options = { additionalData: destination.config.additionalData };
+        // Compiled mappings map without a promise; interpreted ones (and errors, for their exact text) await.
+        ({ value, unmapped } =
+          mapRecordSync(config.mapping, record, options) ??
+          (await mapRecord(config.mapping, record, options)));
       } catch (error) {
         item.deadLetter = this.deadLetter(row, "mapping", error);
         continue;

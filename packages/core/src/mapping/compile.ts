@@ -278,7 +278,35 @@ export async function mapRecord(
   record: LogRecord,
   options?: { additionalData?: boolean },
 ): Promise<MappedRecord> {
-  const value = await mapping.evaluate(record);
+  return mapped(mapping, record, await mapping.evaluate(record), options);
+}
+
+/**
+ * `mapRecord` without a promise, for the hot path: undefined when the mapping is interpreted, or when the
+ * compiled code threw (then `mapRecord` re-runs the record so the error is exactly the interpreter's).
+ */
+export function mapRecordSync(
+  mapping: CompiledMapping,
+  record: LogRecord,
+  options?: { additionalData?: boolean },
+): MappedRecord | undefined {
+  const evaluateSync = mapping.evaluateSync;
+  if (!evaluateSync) return undefined;
+  let value: unknown;
+  try {
+    value = evaluateSync(record);
+  } catch {
+    return undefined;
+  }
+  return mapped(mapping, record, value, options);
+}
+
+function mapped(
+  mapping: CompiledMapping,
+  record: LogRecord,
+  value: unknown,
+  options: { additionalData?: boolean } | undefined,
+): MappedRecord {
   if (value === undefined) {
     throw new MappingError(
       "LS_ERR_MAPPING_EMPTY",

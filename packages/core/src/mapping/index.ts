@@ -2,6 +2,7 @@
 export {
   compileMapping,
   mapRecord,
+  mapRecordSync,
   type CompiledMapping,
   type CompileMappingOptions,
   type MappedRecord,
