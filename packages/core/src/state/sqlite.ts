@@ -22,7 +22,8 @@ CREATE TABLE IF NOT EXISTS buffer (
   subtype TEXT NOT NULL,
   time INTEGER NOT NULL,
   data TEXT NOT NULL,
-  origin TEXT
+  origin TEXT,
+  bytes INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS buffer_source_seq ON buffer (source, seq);
 CREATE TABLE IF NOT EXISTS checkpoints (source TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL);
@@ -92,10 +93,10 @@ class SqliteBuffer implements Buffer {
       "SELECT count(*) AS n FROM buffer WHERE source = ? AND seq > ?",
     );
     this.pruneSizeStmt = db.prepare<[string, number], { b: number | null }>(
-      "SELECT sum(length(data)) AS b FROM buffer WHERE source = ? AND seq <= ?",
+      "SELECT sum(bytes) AS b FROM buffer WHERE source = ? AND seq <= ?",
     );
     this.pruneStmt = db.prepare<[string, number]>("DELETE FROM buffer WHERE source = ? AND seq <= ?");
-    const row = db.prepare<[], { b: number | null }>("SELECT sum(length(data)) AS b FROM buffer").get();
+    const row = db.prepare<[], { b: number | null }>("SELECT sum(bytes) AS b FROM buffer").get();
     this.bytes = row?.b ?? 0;
   }
 
@@ -155,14 +156,22 @@ export class SqliteStateStore implements StateStore {
     this.db.pragma(`synchronous = ${options.sync === "full" ? "FULL" : "NORMAL"}`);
     this.db.pragma("busy_timeout = 5000");
     this.db.exec(SCHEMA);
-    const columns = this.db.prepare<[], { name: string }>("PRAGMA table_info(cursors)").all();
-    if (!columns.some((c) => c.name === "inflight"))
+    // State directories made by earlier versions. (Record sizes have their own column: summing
+    // length(data) to account for pruned records would read every one of them.)
+    const columns = (table: string) =>
+      this.db
+        .prepare<[], { name: string }>(`PRAGMA table_info(${table})`)
+        .all()
+        .map((c) => c.name);
+    if (!columns("cursors").includes("inflight"))
       this.db.exec("ALTER TABLE cursors ADD COLUMN inflight TEXT");
+    if (!columns("buffer").includes("bytes"))
+      this.db.exec("ALTER TABLE buffer ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0");
     this.buffer = new SqliteBuffer(this.db);
     const db = this.db;
     this.stmts = {
       insertRecord: db.prepare(
-        "INSERT INTO buffer (source, id, type, subtype, time, data, origin) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO buffer (source, id, type, subtype, time, data, origin, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       ),
       putCheckpoint: db.prepare(
         "INSERT INTO checkpoints (source, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(source) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
@@ -207,9 +216,10 @@ export class SqliteStateStore implements StateStore {
     let bytes = 0;
     const insert = this.stmts.insertRecord;
     for (const r of records) {
-      const info = insert.run(r.source, r.id, r.type, r.subtype, r.time, r.dataJson, r.origin ?? null);
+      const size = r.dataJson.length;
+      const info = insert.run(r.source, r.id, r.type, r.subtype, r.time, r.dataJson, r.origin ?? null, size);
       seqs.push(Number(info.lastInsertRowid));
-      bytes += r.dataJson.length;
+      bytes += size;
     }
     return bytes;
   }
