@@ -1,0 +1,150 @@
+/**
+ * What the syslog plugin's failures mean. The client (client.ts) and the receiver (server.ts) report what
+ * happened (a socket error code, a timeout, a certificate that does not verify); `classify` turns it into one
+ * of the SDK's three error classes, each with a stable code:
+ *
+ * - `RetryableError`: the receiver is down, restarting, slow or unreachable for now. Core retries with backoff.
+ * - `ConfigurationError`: nothing will work until the configuration changes (unknown host, certificate that does
+ *   not verify, unreadable PEM file, an address that cannot be bound). Core pauses and keeps the data.
+ * - Per-record `permanent` outcomes (not thrown): a record whose payload cannot be encoded, or that is too large.
+ */
+import { ConfigurationError, RetryableError } from "@logshipper/core/sdk";
+
+export const SYSLOG_ERROR_CODES = {
+  /** Connection refused, reset or closed, network unreachable, temporary DNS failure. Retryable. */
+  network: "LS_ERR_SYSLOG_NETWORK",
+  /** No connection, TLS handshake or write completion within `connectTimeout` / `writeTimeout`. Retryable. */
+  timeout: "LS_ERR_SYSLOG_TIMEOUT",
+  /** The send was cancelled at shutdown before the socket took every record. Retryable. */
+  aborted: "LS_ERR_SYSLOG_ABORTED",
+  /** Unknown host. Configuration. */
+  connect: "LS_ERR_SYSLOG_CONNECT",
+  /** The TLS handshake failed: certificate does not verify, wrong name, refused client certificate. Configuration. */
+  tls: "LS_ERR_SYSLOG_TLS",
+  /**
+   * The server closed the connection right after the TLS 1.3 handshake, before any data: it refuses our client
+   * certificate (or wants one), or it was shutting down. Retryable: a restarting receiver must not pause delivery.
+   */
+  tlsRejected: "LS_ERR_SYSLOG_TLS_REJECTED",
+  /** A `tls` file (ca, cert, key) cannot be read or parsed. Configuration. */
+  tlsFile: "LS_ERR_SYSLOG_TLS_FILE",
+  /** The mapped record's `message` cannot be encoded as the configured payload (CEF, LEEF, ...). Permanent. */
+  payload: "LS_ERR_SYSLOG_PAYLOAD",
+  /** The header and structured data alone exceed maxMessageSize, or `oversize: reject`. Permanent. */
+  tooLarge: "LS_ERR_SYSLOG_TOO_LARGE",
+  /** The receiver cannot listen on an address (in use, permission denied, no such address). Configuration. */
+  listen: "LS_ERR_SYSLOG_LISTEN",
+  /** The source's stored checkpoint is not `{received}`. */
+  checkpoint: "LS_ERR_SYSLOG_CHECKPOINT",
+} as const;
+
+/** A timeout of our own making (connect, handshake, write). */
+export class SyslogTimeoutError extends Error {
+  readonly code = "ETIMEDOUT";
+  constructor(message: string) {
+    super(message);
+    this.name = "SyslogTimeoutError";
+  }
+}
+
+/** The peer closed the connection while records were being written. */
+export class ConnectionClosedError extends Error {
+  readonly code = "ECONNRESET";
+  constructor(message = "the receiver closed the connection") {
+    super(message);
+    this.name = "ConnectionClosedError";
+  }
+}
+
+/**
+ * Under TLS 1.3 the client finishes its handshake before the server has checked the client's certificate; a
+ * server that refuses it (or requires one) closes the connection just after. So does a server that is stopping.
+ * Seen before any data is written.
+ */
+export class TlsRejectedError extends Error {
+  readonly code = "ETLSREJECTED";
+  constructor() {
+    super(
+      "the server closed the connection right after the TLS handshake: it may require a client certificate " +
+        "(tls.cert, tls.key) or refuse the one given",
+    );
+    this.name = "TlsRejectedError";
+  }
+}
+
+const RETRYABLE_NETWORK = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ECONNABORTED",
+  "EPIPE",
+  "ENETUNREACH",
+  "ENETDOWN",
+  "EHOSTUNREACH",
+  "EHOSTDOWN",
+  "EAI_AGAIN",
+  "ENOBUFS",
+  "EMSGSIZE",
+  "ERR_STREAM_WRITE_AFTER_END",
+  "ERR_STREAM_DESTROYED",
+  "ERR_SOCKET_CLOSED",
+  "ERR_SOCKET_DGRAM_NOT_CONNECTED",
+]);
+
+const CERTIFICATE_ERRORS = new Set([
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "CERT_REVOKED",
+  "CERT_UNTRUSTED",
+  "CERT_REJECTED",
+  "CERT_SIGNATURE_FAILURE",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "HOSTNAME_MISMATCH",
+  "INVALID_CA",
+]);
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+/** True for errors of the TLS layer: verification, handshake alerts, a peer that does not speak TLS. */
+export function isTlsError(error: unknown): boolean {
+  const code = errorCode(error);
+  if (code === undefined) return false;
+  return CERTIFICATE_ERRORS.has(code) || code.startsWith("ERR_SSL_") || code.startsWith("ERR_TLS_");
+}
+
+/**
+ * The SDK error for a failed connection or write, or `error` itself when it is not a failure of the remote side
+ * (a bug should surface as it is). `action` says what was attempted (`connect tls://siem:6514`).
+ */
+export function classify(error: unknown, action: string): unknown {
+  const code = errorCode(error);
+  const message = `${action}: ${(error as Error | null)?.message ?? String(error)}`;
+  const cause = { cause: error };
+  if (code === "ETIMEDOUT")
+    return new RetryableError(message, { ...cause, code: SYSLOG_ERROR_CODES.timeout });
+  if (code === "ABORT_ERR" || (error as Error | null)?.name === "AbortError")
+    return new RetryableError(message, { ...cause, code: SYSLOG_ERROR_CODES.aborted });
+  if (error instanceof TlsRejectedError)
+    return new RetryableError(message, { ...cause, code: SYSLOG_ERROR_CODES.tlsRejected });
+  if (isTlsError(error)) return new ConfigurationError(message, { ...cause, code: SYSLOG_ERROR_CODES.tls });
+  if (code === "ENOTFOUND")
+    return new ConfigurationError(message, { ...cause, code: SYSLOG_ERROR_CODES.connect });
+  if (code !== undefined && RETRYABLE_NETWORK.has(code))
+    return new RetryableError(message, { ...cause, code: SYSLOG_ERROR_CODES.network });
+  return error;
+}
+
+/** A listener that cannot be bound, or a TLS file that cannot be read, for the receiver. */
+export function classifyListen(error: unknown, action: string): unknown {
+  const code = errorCode(error);
+  const message = `${action}: ${(error as Error | null)?.message ?? String(error)}`;
+  if (code === "EADDRINUSE" || code === "EACCES" || code === "EADDRNOTAVAIL" || code === "ENOTFOUND")
+    return new ConfigurationError(message, { cause: error, code: SYSLOG_ERROR_CODES.listen });
+  return error;
+}
