@@ -169,6 +169,7 @@ export class Engine {
             pressure,
             recent: recent.get(sc.name)!,
             notify: () => notifier.notify(),
+            shutdownTimeoutMs: options.shutdownTimeoutMs ?? 10_000,
           }),
         );
       }

@@ -23,8 +23,31 @@ export interface IngestEnvironment {
   /** Why sources must pause now (buffer or disk bound), or undefined. */
   pressure: () => string | undefined;
   notify: () => void;
+  /** How long a stopped source may take to hand over what it holds. */
+  shutdownTimeoutMs: number;
   /** This source's recently buffered records, for its lanes. */
   recent: RecentRecords;
+}
+
+const TIMED_OUT = Symbol("timed out");
+
+/** Resolves TIMED_OUT `ms` after `signal` aborts (never, if it does not); `cancel` clears the timer. */
+function afterAbort(signal: AbortSignal, ms: number): Promise<typeof TIMED_OUT> & { cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: () => void = () => undefined;
+  const promise = new Promise<typeof TIMED_OUT>((resolve) => {
+    onAbort = () => {
+      timer = setTimeout(() => resolve(TIMED_OUT), ms);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+  });
+  return Object.assign(promise, {
+    cancel: () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+    },
+  });
 }
 
 export class SourceRunner {
@@ -45,11 +68,7 @@ export class SourceRunner {
     while (!signal.aborted) {
       try {
         const checkpoint = await this.env.store.getCheckpoint(this.config.name);
-        for await (const batch of this.instance.pull(checkpoint, signal)) {
-          await this.waitForRoom(signal);
-          await this.ingest(batch);
-          if (signal.aborted) break;
-        }
+        await this.pullOnce(checkpoint, signal);
         this.failed = undefined;
       } catch (error) {
         if (signal.aborted) break;
@@ -62,6 +81,37 @@ export class SourceRunner {
       }
       if (once) return;
       await sleep(this.config.core.interval, signal);
+    }
+  }
+
+  /**
+   * One pull, batch by batch. After a stop the source is still drained until it returns (a receiver hands
+   * over what it received while the last batch was being committed), for at most the shutdown timeout.
+   */
+  private async pullOnce(checkpoint: unknown, signal: AbortSignal): Promise<void> {
+    const batches = this.instance.pull(checkpoint, signal)[Symbol.asyncIterator]();
+    const deadline = afterAbort(signal, this.env.shutdownTimeoutMs);
+    let finished = false;
+    try {
+      for (;;) {
+        const next = signal.aborted ? await Promise.race([batches.next(), deadline]) : await batches.next();
+        if (next === TIMED_OUT) {
+          this.log.warn(
+            {},
+            "source did not finish within the shutdown timeout; its next pull resumes at the checkpoint",
+          );
+          break;
+        }
+        if (next.done) {
+          finished = true;
+          break;
+        }
+        await this.waitForRoom(signal);
+        await this.ingest(next.value);
+      }
+    } finally {
+      deadline.cancel();
+      if (!finished) batches.return?.(undefined).catch(() => undefined);
     }
   }
 
