@@ -224,19 +224,24 @@ describe("cloudtrail-lake end to end", () => {
         perRun.add(key);
       }
 
-      // Twice only for the batch in flight at a SIGKILL: first accepted in a killed run, among its last
-      // MAX_BATCH_RECORDS acceptances (everything accepted before those was committed before that batch was sent).
+      // Again only for the batches in flight at a SIGKILL: every acceptance but the last was in a killed run,
+      // among its last MAX_BATCH_RECORDS acceptances (everything accepted before those was committed before
+      // those batches were sent). The batches re-formed after a restart are sent first, so a record can be in
+      // flight at two kills in a row: one extra acceptance per kill at most.
       const byRun = new Map<string, string[]>();
       for (const e of lake.events) byRun.set(e.tag ?? "", [...(byRun.get(e.tag ?? "") ?? []), e.id]);
       const duplicated = [...counts.entries()].filter(([, n]) => n > 1).map(([id]) => id);
+      let extra = 0;
       for (const id of duplicated) {
-        expect(counts.get(id)).toBe(2);
-        const first = lake.events.find((e) => e.id === id)!;
-        expect(killed).toContain(first.tag);
-        const run = byRun.get(first.tag!)!;
-        expect(run.length - run.indexOf(id)).toBeLessThanOrEqual(MAX_BATCH_RECORDS);
+        const accepted = lake.events.filter((e) => e.id === id);
+        extra += accepted.length - 1;
+        for (const early of accepted.slice(0, -1)) {
+          expect(killed).toContain(early.tag);
+          const run = byRun.get(early.tag!)!;
+          expect(run.length - run.indexOf(id)).toBeLessThanOrEqual(MAX_BATCH_RECORDS);
+        }
       }
-      expect(duplicated.length).toBeLessThanOrEqual(killed.length * MAX_BATCH_RECORDS);
+      expect(extra).toBeLessThanOrEqual(killed.length * MAX_BATCH_RECORDS);
 
       const status = await runCli(["status", "--json", "-c", config], { env });
       const parsed = JSON.parse(status.stdout) as {
