@@ -8,28 +8,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { generateW1 } from "./w1.mjs";
+import { generateW1, W1_MAPPING } from "./w1.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-/** The 15-field W1 mapping (the same text as bench/run.mjs writes). */
-export const W1_MAPPING = `{
-  "version": "1.0",
-  "eventSource": "netskopealert." & alert_type,
-  "id": $id,
-  "time": $time,
-  "alertType": alert_type,
-  "alertName": alert_name,
-  "severity": severity,
-  "user": user,
-  "srcIp": srcip,
-  "dstIp": dstip,
-  "app": app,
-  "activity": activity,
-  "policy": policy,
-  "action": action,
-  "fileName": object
-}`;
+export { W1_MAPPING };
 
 function findFiles(dir, suffix) {
   const found = [];

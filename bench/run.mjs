@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
 import { fileURLToPath } from "node:url";
-import { generateW1 } from "./w1.mjs";
+import { generateW1, W1_MAPPING } from "./w1.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const CLI = path.join(ROOT, "packages/core/dist/cli/main.js");
@@ -39,26 +39,7 @@ async function floor() {
   return { n, s };
 }
 
-fs.writeFileSync(
-  path.join(dir, "w1.jsonata"),
-  `{
-  "version": "1.0",
-  "eventSource": "netskopealert." & alert_type,
-  "id": $id,
-  "time": $time,
-  "alertType": alert_type,
-  "alertName": alert_name,
-  "severity": severity,
-  "user": user,
-  "srcIp": srcip,
-  "dstIp": dstip,
-  "app": app,
-  "activity": activity,
-  "policy": policy,
-  "action": action,
-  "fileName": object
-}`,
-);
+fs.writeFileSync(path.join(dir, "w1.jsonata"), W1_MAPPING);
 fs.writeFileSync(
   path.join(dir, "bench.yaml"),
   `state: { dir: state }

@@ -68,3 +68,22 @@ export function generateW1(file, n, seed = 42) {
   fs.closeSync(fd);
   return bytes;
 }
+
+/** The 15-field W1 mapping (the performance issue's workload). */
+export const W1_MAPPING = `{
+  "version": "1.0",
+  "eventSource": "netskopealert." & alert_type,
+  "id": $id,
+  "time": $time,
+  "alertType": alert_type,
+  "alertName": alert_name,
+  "severity": severity,
+  "user": user,
+  "srcIp": srcip,
+  "dstIp": dstip,
+  "app": app,
+  "activity": activity,
+  "policy": policy,
+  "action": action,
+  "fileName": object
+}`;

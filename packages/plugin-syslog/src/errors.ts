@@ -8,6 +8,7 @@
  *   not verify, unreadable PEM file, an address that cannot be bound). Core pauses and keeps the data.
  * - Per-record `permanent` outcomes (not thrown): a record whose payload cannot be encoded, or that is too large.
  */
+import { RETRYABLE_NETWORK_CODES } from "@logshipper/core/sdk";
 import { ConfigurationError, RetryableError } from "@logshipper/core/sdk";
 
 export const SYSLOG_ERROR_CODES = {
@@ -72,16 +73,8 @@ export class TlsRejectedError extends Error {
   }
 }
 
-const RETRYABLE_NETWORK = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ECONNABORTED",
-  "EPIPE",
-  "ENETUNREACH",
-  "ENETDOWN",
-  "EHOSTUNREACH",
-  "EHOSTDOWN",
-  "EAI_AGAIN",
+/** Socket errors of a stream or datagram client, beyond the SDK's common network list. */
+const SOCKET_ERRORS = new Set([
   "ENOBUFS",
   "EMSGSIZE",
   "ERR_STREAM_WRITE_AFTER_END",
@@ -135,7 +128,7 @@ export function classify(error: unknown, action: string): unknown {
   if (isTlsError(error)) return new ConfigurationError(message, { ...cause, code: SYSLOG_ERROR_CODES.tls });
   if (code === "ENOTFOUND")
     return new ConfigurationError(message, { ...cause, code: SYSLOG_ERROR_CODES.connect });
-  if (code !== undefined && RETRYABLE_NETWORK.has(code))
+  if (code !== undefined && (RETRYABLE_NETWORK_CODES.has(code) || SOCKET_ERRORS.has(code)))
     return new RetryableError(message, { ...cause, code: SYSLOG_ERROR_CODES.network });
   return error;
 }
