@@ -12,8 +12,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runLakeQuery } from "../packages/plugin-cloudtrail-lake/src/lake-query.js";
-import { createControlClient } from "../packages/plugin-cloudtrail-lake/src/control.js";
 import {
   startFakeLake,
   TEST_ACCESS_KEY_ID,
@@ -152,24 +150,33 @@ describe("cloudtrail-lake end to end", () => {
         ),
       ).toBe(true);
 
-      const rows: unknown[] = [];
-      const client = createControlClient({
-        region: "us-east-1",
-        credentials: () =>
-          Promise.resolve({ accessKeyId: TEST_ACCESS_KEY_ID, secretAccessKey: TEST_SECRET_ACCESS_KEY }),
-        endpoint: lake.url,
-        timeoutMs: 5000,
-      });
-      const summary = await runLakeQuery({
-        client,
-        eventDataStore: "eds-e2e",
-        since: Date.UTC(2025, 0, 1),
-        signal: new AbortController().signal,
-        print: (line) => rows.push(JSON.parse(line)),
-        sleep: () => Promise.resolve(),
-      });
-      client.destroy();
-      expect(summary.rows).toBe(shipped.length + 1);
+      // The validation step users run after setup, through the CLI with the destination's credentials.
+      const query = await runCli(
+        [
+          "lake",
+          "query",
+          "--event-data-store",
+          "eds-e2e",
+          "--since",
+          "2025-01-01",
+          "-c",
+          config,
+          "--destination",
+          "lake",
+        ],
+        { env },
+      );
+      expect(query.code).toBe(0);
+      const rows = query.stdout.split("\n").filter(Boolean);
+      expect(rows).toHaveLength(shipped.length + 1);
+      for (const row of rows) expect(() => JSON.parse(row) as unknown).not.toThrow();
+      const wrong = await runCli(
+        ["lake", "query", "--event-data-store", "eds-e2e", "-c", config, "--destination", "nope"],
+        {
+          env,
+        },
+      );
+      expect(wrong.code).toBe(2);
     },
   );
 
