@@ -11,6 +11,7 @@ export default tseslint.config(
       "bench/**",
       "**/*.mjs",
       "eslint.config.js",
+      "packages/core/bin/**",
     ],
   },
   js.configs.recommended,
