@@ -8,7 +8,8 @@
  */
 import { createHash } from "node:crypto";
 
-export const KEY_PLACEHOLDERS = [
+/** Placeholders that stand alone (`{type}`), in the order error messages list them; `{field:a.b}` is the other kind. */
+const SIMPLE_NAMES = [
   "type",
   "subtype",
   "source",
@@ -18,9 +19,11 @@ export const KEY_PLACEHOLDERS = [
   "MM",
   "dd",
   "HH",
-  "field:<path>",
   "file",
 ] as const;
+type SimpleName = (typeof SIMPLE_NAMES)[number];
+
+export const KEY_PLACEHOLDERS = [...SIMPLE_NAMES.slice(0, -1), "field:<path>", "file"] as const;
 
 export interface KeyVars {
   type: string;
@@ -42,25 +45,9 @@ export const FILE_TOKEN = "{file}";
 export const MAX_SEGMENT_BYTES = 128;
 
 type Part =
-  | { kind: "text"; text: string }
-  | {
-      kind: "var";
-      name: "type" | "subtype" | "source" | "destination" | "date" | "yyyy" | "MM" | "dd" | "HH" | "file";
-    }
-  | { kind: "field"; path: string[] };
+  { kind: "text"; text: string } | { kind: "var"; name: SimpleName } | { kind: "field"; path: string[] };
 
-const SIMPLE = new Set([
-  "type",
-  "subtype",
-  "source",
-  "destination",
-  "date",
-  "yyyy",
-  "MM",
-  "dd",
-  "HH",
-  "file",
-]);
+const SIMPLE: ReadonlySet<string> = new Set(SIMPLE_NAMES);
 const FIELD_PATH = /^[^.\s{}/\\]+(\.[^.\s{}/\\]+)*$/;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
@@ -97,7 +84,7 @@ function parseTemplate(template: string): { parts: Part[]; problems: string[] } 
       if (!FIELD_PATH.test(path)) problems.push(`{${name}}: expected a field path such as {field:user.name}`);
       else parts.push({ kind: "field", path: path.split(".") });
     } else if (SIMPLE.has(name)) {
-      parts.push({ kind: "var", name: name as Extract<Part, { kind: "var" }>["name"] });
+      parts.push({ kind: "var", name: name as SimpleName });
     } else {
       problems.push(
         `unknown placeholder {${name}} (known: ${KEY_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")})`,
@@ -182,11 +169,7 @@ function pad(n: number, width = 2): string {
   return String(n).padStart(width, "0");
 }
 
-function renderVar(
-  name: Extract<Part, { kind: "var" }>["name"],
-  vars: KeyVars,
-  date: () => Date | undefined,
-): string {
+function renderVar(name: SimpleName, vars: KeyVars, date: () => Date | undefined): string {
   switch (name) {
     case "type":
     case "subtype":
