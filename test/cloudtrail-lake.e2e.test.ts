@@ -96,13 +96,20 @@ function reset(): void {
   lake.setRandom(undefined);
 }
 
-async function deadLetters(config: string): Promise<{ recordId: string; code: string; reason: string }[]> {
+interface Letter {
+  recordId: string;
+  code: string;
+  reason: string;
+  payload: string;
+}
+
+async function deadLetters(config: string): Promise<Letter[]> {
   const result = await runCli(["deadletter", "list", "--json", "-c", config], { env });
   expect(result.code).toBe(0);
   return result.stdout
     .split("\n")
     .filter(Boolean)
-    .map((l) => JSON.parse(l) as { recordId: string; code: string; reason: string });
+    .map((l) => JSON.parse(l) as Letter);
 }
 
 describe("cloudtrail-lake end to end", () => {
@@ -149,6 +156,12 @@ describe("cloudtrail-lake end to end", () => {
           (d) => d.code === "LS_ERR_CLOUDTRAIL_EVENT_REJECTED" && d.reason.startsWith("InvalidEventSource"),
         ),
       ).toBe(true);
+      // Each holds the whole record as it was buffered (read back from the buffer), so it can be replayed.
+      for (const d of letters) {
+        const record = JSON.parse(d.payload) as { id: string; data: { _id: string; alert_name: string } };
+        expect(record.id).toBe(d.recordId);
+        expect(record.data).toMatchObject({ _id: d.recordId, alert_name: POISON });
+      }
 
       // The validation step users run after setup, through the CLI with the destination's credentials.
       const query = await runCli(

@@ -61,14 +61,21 @@ export function planObjects(batch: readonly OutputRecord[], options: EncodeOptio
   const template = compileKeyTemplate(options.key);
   const groups = new Map<string, number[]>();
   batch.forEach((record, index) => {
-    const key = template.render({
-      type: record.type,
-      subtype: record.subtype,
-      source: record.source,
-      destination: record.destination,
-      time: options.partitionTime ?? record.time,
-      value: record.value,
-    });
+    // `value` is only read when the template has a {field:...}.
+    const key = template.render(
+      options.partitionTime === undefined
+        ? record
+        : {
+            type: record.type,
+            subtype: record.subtype,
+            source: record.source,
+            destination: record.destination,
+            time: options.partitionTime,
+            get value() {
+              return record.value;
+            },
+          },
+    );
     const list = groups.get(key);
     if (list) list.push(index);
     else groups.set(key, [index]);

@@ -4,7 +4,7 @@ import { loadRegistry } from "../config/registry.js";
 import { CliError, EXIT_USAGE, load } from "./context.js";
 
 async function registry(configFile?: string) {
-  if (configFile) return (await load(configFile)).config.registry;
+  if (configFile) return (await load(configFile)).config.registry.loadAll();
   const issues: { path: string; message: string }[] = [];
   const reg = await loadRegistry([], process.cwd(), issues);
   if (issues.length) throw new CliError(issues.map((i) => `${i.path}: ${i.message}`).join("\n"), EXIT_USAGE);

@@ -221,7 +221,10 @@ export async function loadConfigText(
   if (issues.length) throw new ConfigError(absFile, issues);
   const substituted = substituteEnv(raw ?? {}, env, issues, new Set());
   const cfg = parseSections(substituted, issues);
-  const registry = await loadRegistry(cfg.plugins, baseDir, issues);
+  const registry = await loadRegistry(cfg.plugins, baseDir, issues, {
+    sources: Object.values(cfg.sources).map((s) => s.plugin),
+    destinations: Object.values(cfg.destinations).map((d) => d.plugin),
+  });
   const secrets = new Set<string>();
 
   const sources = new Map<string, SourceConfig>();
@@ -234,7 +237,7 @@ export async function loadConfigText(
     if (!plugin) {
       issues.push({
         path: `${prefix}.plugin`,
-        message: `unknown source plugin "${rawSource.plugin}" (available: ${[...registry.sources.keys()].join(", ")})`,
+        message: `unknown source plugin "${rawSource.plugin}" (available: ${registry.names("source").join(", ")})`,
       });
       continue;
     }
@@ -264,7 +267,7 @@ export async function loadConfigText(
     if (!plugin) {
       issues.push({
         path: `${prefix}.plugin`,
-        message: `unknown destination plugin "${rawDest.plugin}" (available: ${[...registry.destinations.keys()].join(", ")})`,
+        message: `unknown destination plugin "${rawDest.plugin}" (available: ${registry.names("destination").join(", ")})`,
       });
       continue;
     }

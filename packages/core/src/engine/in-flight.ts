@@ -14,8 +14,10 @@ export interface PendingBatch {
   records: OutputRecord[];
   bytes: number;
   deadLetters: DeadLetterInput[];
-  /** Record data by id, so a record the destination rejects is dead-lettered whole (and can be replayed). */
-  dataById: Map<string, string>;
+  /** Buffer position of each record by id: a record the destination rejects is read back from the buffer (it
+   * stays there until this batch commits) and dead-lettered whole, so it can be replayed. Holding positions
+   * rather than the data keeps a full batch's memory to its output. */
+  seqById: Map<string, number>;
   /** Seq of the last buffered record this batch settles. */
   lastSeq: number;
   openedAt: number;
@@ -109,6 +111,12 @@ export class InFlightBatches {
     }
   }
 
+  private async bufferedData(source: string, seq: number | undefined): Promise<string> {
+    if (seq === undefined) return "null";
+    const [row] = await this.store.buffer.read(source, seq - 1, 1);
+    return row?.seq === seq ? row.dataJson : "null";
+  }
+
   private async commitOldest(): Promise<CommitOutcome> {
     const head = this.queue[0]!;
     const settled = await head.settled;
@@ -130,7 +138,10 @@ export class InFlightBatches {
         recordId: r.record.id,
         code: r.code,
         reason: r.reason,
-        payload: recordPayload(r.record, batch.dataById.get(r.record.id) ?? "null"),
+        payload: recordPayload(
+          r.record,
+          await this.bufferedData(r.record.source, batch.seqById.get(r.record.id)),
+        ),
       });
     }
     await this.store.acknowledge({

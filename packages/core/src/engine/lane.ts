@@ -12,6 +12,7 @@ import type { DestinationRuntime } from "./destination-runtime.js";
 import { DeliveryInterrupted } from "./dispatcher.js";
 import { InFlightBatches, recordPayload, type CommitOutcome, type PendingBatch } from "./in-flight.js";
 import type { RecentRecord, RecentRecords } from "./recent.js";
+import { JsonOutputRecord } from "./output-record.js";
 import { emptyStats, type LaneStats } from "./stats.js";
 
 const READ_CHUNK = 2000;
@@ -31,7 +32,6 @@ export interface LaneEnvironment {
 
 interface ProcessedRow {
   seq: number;
-  dataJson: string;
   output?: OutputRecord;
   deadLetter?: DeadLetterInput;
 }
@@ -78,7 +78,7 @@ export class Lane {
   }
 
   private emptyBatch(lastSeq: number): PendingBatch {
-    return { records: [], bytes: 0, deadLetters: [], dataById: new Map(), lastSeq, openedAt: 0 };
+    return { records: [], bytes: 0, deadLetters: [], seqById: new Map(), lastSeq, openedAt: 0 };
   }
 
   /**
@@ -94,6 +94,7 @@ export class Lane {
     // destination that names objects by content overwrites what it may already have written.
     const recover = start.inflight.filter((end) => end > start.seq);
     let readFrom = start.seq;
+    this.env.recent.follow(this.name, readFrom);
     try {
       while (!stop.aborted) {
         const rows =
@@ -125,7 +126,7 @@ export class Lane {
         for (const item of processed) {
           if (item.output) {
             if (recover.length === 0 && this.wouldOverflow(item.output)) await this.flush(kill);
-            this.add(item.output, item.dataJson);
+            this.add(item.output, item.seq);
           }
           if (item.deadLetter) this.pending.deadLetters.push(item.deadLetter);
           this.pending.lastSeq = item.seq;
@@ -138,6 +139,7 @@ export class Lane {
             await this.flush(kill);
         }
         readFrom = rows[rows.length - 1]!.seq;
+        this.env.recent.follow(this.name, readFrom);
         if (recover.length === 0 && this.batchExpired()) await this.flush(kill);
       }
       // Stopping: objects are closed at shutdown, so deliver what is pending.
@@ -151,6 +153,7 @@ export class Lane {
         "shutdown interrupted a delivery; its batch stays buffered and is sent on the next run",
       );
     } finally {
+      this.env.recent.unfollow(this.name);
       this.destination.release(
         [...this.pending.records.map((r) => r.id), ...this.inFlight.heldIds()],
         this.name,
@@ -171,9 +174,9 @@ export class Lane {
     );
   }
 
-  private add(record: OutputRecord, dataJson: string): void {
+  private add(record: OutputRecord, seq: number): void {
     if (this.pending.records.length === 0) this.pending.openedAt = this.env.now();
-    this.pending.dataById.set(record.id, dataJson);
+    this.pending.seqById.set(record.id, seq);
     this.pending.records.push(record);
     this.pending.bytes += record.bytes;
   }
@@ -193,7 +196,7 @@ export class Lane {
         data: "data" in row ? row.data : (JSON.parse(row.dataJson) as unknown),
       };
       // Records were filtered at ingest, but the buffer is shared by every SIEM mapping of the source.
-      const item: ProcessedRow = { seq: row.seq, dataJson: row.dataJson };
+      const item: ProcessedRow = { seq: row.seq };
       out.push(item);
       if (!config.rule.predicate(record)) continue;
       let value: unknown;
@@ -230,7 +233,7 @@ export class Lane {
         });
         continue;
       }
-      const output: OutputRecord = {
+      const output = new JsonOutputRecord({
         id: record.id,
         type: record.type,
         subtype: record.subtype,
@@ -238,10 +241,9 @@ export class Lane {
         time: record.time,
         destination: destination.name,
         mapping: this.name,
-        value,
         json,
         bytes,
-      };
+      });
       if (unmapped && Object.keys(unmapped).length > 0) output.unmapped = unmapped;
       item.output = output;
       candidates.push({ index: out.length - 1, record: output });

@@ -255,7 +255,7 @@ export function sanitizeSegment(value: unknown, maxBytes = MAX_SEGMENT_BYTES): s
  * A name derived from content: the first 32 hex characters of its sha256, plus `ext` (`.ndjson`, `.ndjson.gz`).
  * A re-sent batch gets the same name (it overwrites itself); different content never collides.
  */
-export function contentName(parts: readonly Uint8Array[] | string, ext: string): string {
+export function contentName(parts: Iterable<Uint8Array | string> | string, ext: string): string {
   const hash = createHash("sha256");
   if (typeof parts === "string") hash.update(parts, "utf8");
   else for (const part of parts) hash.update(part);

@@ -10,7 +10,7 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { promisify } from "node:util";
+import { once } from "node:events";
 import zlib from "node:zlib";
 import {
   compileKeyTemplate,
@@ -25,7 +25,17 @@ import {
 import type { FileDestinationConfig } from "./config.js";
 import { classifyFsError, fsErrorCode } from "./errors.js";
 
-const gzip = promisify(zlib.gzip);
+/** Gzip pieces of text; the compressed object (a fraction of the text) is held in memory. */
+async function gzipPieces(pieces: Iterable<string>): Promise<Buffer[]> {
+  const gz = zlib.createGzip();
+  const out: Buffer[] = [];
+  gz.on("data", (chunk: Buffer) => out.push(chunk));
+  const ended = once(gz, "end");
+  for (const piece of pieces) if (!gz.write(piece)) await once(gz, "drain");
+  gz.end();
+  await ended;
+  return out;
+}
 
 /** Largest number of records in one batch (the byte limit is `maxObjectBytes`). */
 export const FILE_MAX_BATCH_RECORDS = 100_000;
@@ -63,15 +73,37 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
-/** Write `data` to `file` atomically (temp file in the same directory, fsync, rename, fsync the directory). */
-export async function writeAtomic(file: string, data: Uint8Array): Promise<void> {
+/** Text of NDJSON objects is produced and written in pieces of about this many characters. */
+const PIECE_CHARS = 256 * 1024;
+
+/** The NDJSON text of `records` in pieces, so that a large object is never one string or buffer in memory. */
+export function* ndjsonPieces(records: readonly OutputRecord[]): Generator<string> {
+  let piece = "";
+  for (const r of records) {
+    piece += `${r.json}\n`;
+    if (piece.length >= PIECE_CHARS) {
+      yield piece;
+      piece = "";
+    }
+  }
+  if (piece !== "") yield piece;
+}
+
+/**
+ * Write `data` (bytes, or pieces produced on demand) to `file` atomically: a temp file in the same directory,
+ * fsync, rename, fsync of the directory.
+ */
+export async function writeAtomic(
+  file: string,
+  data: Uint8Array | Iterable<string | Uint8Array>,
+): Promise<void> {
   const dir = path.dirname(file);
   await fs.mkdir(dir, { recursive: true });
   const temp = path.join(dir, `.${path.basename(file)}.${randomUUID().slice(0, 8)}.tmp`);
   let handle: fs.FileHandle | undefined;
   try {
     handle = await fs.open(temp, "wx", 0o644);
-    await handle.writeFile(data);
+    await fs.writeFile(handle, data);
     await handle.sync();
     await handle.close();
     handle = undefined;
@@ -90,18 +122,17 @@ export function createFileDestination(config: FileDestinationConfig, ctx: Plugin
   const ext = config.gzip ? ".ndjson.gz" : ".ndjson";
 
   async function writeObject(key: string, records: OutputRecord[]): Promise<void> {
-    const body = Buffer.from(records.map((r) => `${r.json}\n`).join(""), "utf8");
-    const name = contentName([body], ext);
+    // Two passes over the records (name, then bytes) instead of one object-sized string and buffer.
+    const name = contentName(ndjsonPieces(records), ext);
     const rel = template.usesFile ? fillFile(key, name) : key;
     const full = path.resolve(dir, ...rel.split("/"));
     assertInside(dir, full);
-    const data = config.gzip ? await gzip(body) : body;
     try {
-      await writeAtomic(full, data);
+      await writeAtomic(full, config.gzip ? await gzipPieces(ndjsonPieces(records)) : ndjsonPieces(records));
     } catch (error) {
       throw classifyFsError(error, `write ${rel}`);
     }
-    ctx.logger.debug({ key: rel, records: records.length, bytes: data.length }, "wrote object");
+    ctx.logger.debug({ key: rel, records: records.length }, "wrote object");
   }
 
   return {
@@ -112,14 +143,8 @@ export function createFileDestination(config: FileDestinationConfig, ctx: Plugin
     async send(batch: OutputRecord[], signal: AbortSignal): Promise<SendResult> {
       const groups = new Map<string, number[]>();
       batch.forEach((record, index) => {
-        const key = template.render({
-          type: record.type,
-          subtype: record.subtype,
-          source: record.source,
-          destination: record.destination,
-          time: record.time,
-          value: record.value,
-        });
+        // The record itself: its `value` is only read when the template has a {field:...}.
+        const key = template.render(record);
         const list = groups.get(key);
         if (list) list.push(index);
         else groups.set(key, [index]);
