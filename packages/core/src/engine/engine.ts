@@ -7,6 +7,7 @@ import type { Logger, PluginContext } from "../sdk/types.js";
 import type { StateStore } from "../state/interfaces.js";
 import { openSqliteState } from "../state/sqlite.js";
 import { lockState } from "../state/lock.js";
+import { ThreadedStateStore } from "../state/threaded.js";
 import { rulesPrefilter } from "../rules/index.js";
 import { DestinationRuntime } from "./destination-runtime.js";
 import { SourceRunner } from "./ingest.js";
@@ -38,6 +39,7 @@ const RECENT_RECORDS = 20_000;
 const DEDUP_EXPIRY_EVERY_MS = 10 * 60_000;
 const DISK_CHECK_EVERY_MS = 5000;
 
+/** The state store for short commands (status, dead letters, validate): SQLite on the calling thread. */
 export function openState(config: LoadedConfig): StateStore {
   return openSqliteState({ dir: config.state.dir, sync: config.state.sync });
 }
@@ -83,7 +85,8 @@ export class Engine {
     const unlock = lockState(config.state.dir);
     let store: StateStore;
     try {
-      store = openState(config);
+      // A run keeps SQLite on a thread of its own (see state/threaded.ts).
+      store = await ThreadedStateStore.open({ dir: config.state.dir, sync: config.state.sync });
     } catch (error) {
       unlock();
       throw error;

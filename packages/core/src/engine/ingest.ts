@@ -12,6 +12,9 @@ import { expressionId, normalize } from "./normalize.js";
 import type { RecentRecords } from "./recent.js";
 import { sleep } from "../sdk/sleep.js";
 
+/** Batches of a read-ahead source that may be committing while the next is prepared. */
+const MAX_COMMITS_IN_FLIGHT = 3;
+
 /** Raw text of a malformed input is kept up to this size in its dead letter. */
 const MAX_REJECT_BYTES = 64 * 1024;
 
@@ -92,6 +95,8 @@ export class SourceRunner {
     const batches = this.instance.pull(checkpoint, signal)[Symbol.asyncIterator]();
     const deadline = afterAbort(signal, this.env.shutdownTimeoutMs);
     let finished = false;
+    // Commits not awaited yet (read-ahead sources only), oldest first.
+    const commits: Promise<void>[] = [];
     try {
       for (;;) {
         const next = signal.aborted ? await Promise.race([batches.next(), deadline]) : await batches.next();
@@ -107,9 +112,20 @@ export class SourceRunner {
           break;
         }
         await this.waitForRoom(signal);
-        await this.ingest(next.value);
+        const commit = this.ingest(next.value);
+        if (!this.instance.readAhead) {
+          await commit;
+          continue;
+        }
+        // Its failure is taken (rethrown) when it is awaited below, in order.
+        commit.catch(() => undefined);
+        commits.push(commit);
+        while (commits.length >= MAX_COMMITS_IN_FLIGHT) await commits.shift();
       }
+      while (commits.length > 0) await commits.shift();
     } finally {
+      // After a failure, still let the commits already sent settle before the next pull reads the checkpoint.
+      await Promise.allSettled(commits);
       deadline.cancel();
       if (!finished) batches.return?.(undefined).catch(() => undefined);
     }

@@ -23,9 +23,19 @@ export function derivedId(data: unknown): string {
   return uuidv5(canonicalJson(data), RECORD_ID_NAMESPACE);
 }
 
+/** Dotted paths already split: normalising reads the same few paths for every record. */
+const SPLIT_PATHS = new Map<string, string[]>();
+
 export function getPath(data: unknown, path: string): unknown {
+  if (data === null || typeof data !== "object") return undefined;
+  if (!path.includes(".")) return (data as Record<string, unknown>)[path];
+  let parts = SPLIT_PATHS.get(path);
+  if (!parts) {
+    parts = path.split(".");
+    if (SPLIT_PATHS.size < 1000) SPLIT_PATHS.set(path, parts);
+  }
   let cur: unknown = data;
-  for (const part of path.split(".")) {
+  for (const part of parts) {
     if (cur === null || typeof cur !== "object") return undefined;
     cur = (cur as Record<string, unknown>)[part];
   }

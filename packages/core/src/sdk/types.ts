@@ -60,6 +60,12 @@ export interface Source {
    * acknowledge upstream what that batch held (delete SQS messages, ack a broker).
    */
   pull(checkpoint: unknown, signal: AbortSignal): AsyncIterable<SourceBatch>;
+  /**
+   * Set by a source that acknowledges nothing upstream after a `yield` (a file, a socket): the engine may then
+   * ask for the next batches while earlier ones are being committed (in order), so that reading and parsing
+   * overlap with the durable buffer's writes. Checkpoints are still committed with their records, in order.
+   */
+  readAhead?: boolean;
   /** Connectivity check for `validate --connect`. */
   test?(): Promise<void>;
   /** Idempotent, safe without a pull. */

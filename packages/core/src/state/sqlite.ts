@@ -50,6 +50,14 @@ CREATE TABLE IF NOT EXISTS plugin_state (scope TEXT NOT NULL, key TEXT NOT NULL,
 
 /** Ids per dedup lookup statement (SQLite allows 32766 parameters). */
 const DEDUP_CHUNK = 256;
+/** Rows per multi-row INSERT: one call into SQLite for many rows is what makes bulk inserts cheap. */
+const INSERT_ROWS = 64;
+
+const RECORD_INSERT = "INSERT INTO buffer (source, id, type, subtype, time, data, origin, bytes) VALUES ";
+const RECORD_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?)";
+const DEDUP_INSERT = "INSERT INTO dedup (destination, id, expires_at) VALUES ";
+const DEDUP_VALUES = "(?, ?, ?)";
+const DEDUP_UPSERT = " ON CONFLICT(destination, id) DO UPDATE SET expires_at = excluded.expires_at";
 
 interface BufferRow {
   seq: number;
@@ -170,9 +178,8 @@ export class SqliteStateStore implements StateStore {
     this.buffer = new SqliteBuffer(this.db);
     const db = this.db;
     this.stmts = {
-      insertRecord: db.prepare(
-        "INSERT INTO buffer (source, id, type, subtype, time, data, origin, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      ),
+      insertRecord: db.prepare(RECORD_INSERT + RECORD_VALUES),
+      insertRecords: db.prepare(RECORD_INSERT + Array(INSERT_ROWS).fill(RECORD_VALUES).join(", ")),
       putCheckpoint: db.prepare(
         "INSERT INTO checkpoints (source, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(source) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
       ),
@@ -191,8 +198,9 @@ export class SqliteStateStore implements StateStore {
       putCursor: db.prepare(
         "INSERT INTO cursors (lane, seq, inflight) VALUES (?, ?, ?) ON CONFLICT(lane) DO UPDATE SET seq = excluded.seq, inflight = excluded.inflight",
       ),
-      putDedup: db.prepare(
-        "INSERT INTO dedup (destination, id, expires_at) VALUES (?, ?, ?) ON CONFLICT(destination, id) DO UPDATE SET expires_at = excluded.expires_at",
+      putDedup: db.prepare(DEDUP_INSERT + DEDUP_VALUES + DEDUP_UPSERT),
+      putDedupRows: db.prepare(
+        DEDUP_INSERT + Array(INSERT_ROWS).fill(DEDUP_VALUES).join(", ") + DEDUP_UPSERT,
       ),
       expireDedup: db.prepare("DELETE FROM dedup WHERE expires_at <= ?"),
       insertDead: db.prepare(
@@ -214,14 +222,33 @@ export class SqliteStateStore implements StateStore {
 
   private appendRecords(records: RecordToBuffer[], seqs: number[]): number {
     let bytes = 0;
-    const insert = this.stmts.insertRecord;
-    for (const r of records) {
-      const size = r.dataJson.length;
-      const info = insert.run(r.source, r.id, r.type, r.subtype, r.time, r.dataJson, r.origin ?? null, size);
-      seqs.push(Number(info.lastInsertRowid));
-      bytes += size;
+    const params: unknown[] = [];
+    let i = 0;
+    // Whole groups of INSERT_ROWS rows in one statement each. Their seqs are consecutive: AUTOINCREMENT gives
+    // each row of a statement the next value, in order, and this connection is the only writer.
+    for (; i + INSERT_ROWS <= records.length; i += INSERT_ROWS) {
+      params.length = 0;
+      for (let k = i; k < i + INSERT_ROWS; k++) bytes += pushRecordParams(params, records[k]!);
+      const last = Number(this.stmts.insertRecords.run(...params).lastInsertRowid);
+      for (let seq = last - INSERT_ROWS + 1; seq <= last; seq++) seqs.push(seq);
+    }
+    for (; i < records.length; i++) {
+      params.length = 0;
+      bytes += pushRecordParams(params, records[i]!);
+      seqs.push(Number(this.stmts.insertRecord.run(...params).lastInsertRowid));
     }
     return bytes;
+  }
+
+  private putDedup(destination: string, ids: readonly string[], expiresAt: number): void {
+    const params: unknown[] = [];
+    let i = 0;
+    for (; i + INSERT_ROWS <= ids.length; i += INSERT_ROWS) {
+      params.length = 0;
+      for (let k = i; k < i + INSERT_ROWS; k++) params.push(destination, ids[k], expiresAt);
+      this.stmts.putDedupRows.run(...params);
+    }
+    for (; i < ids.length; i++) this.stmts.putDedup.run(destination, ids[i], expiresAt);
   }
 
   private insertDeadLetters(letters: DeadLetterInput[]): void {
@@ -292,16 +319,14 @@ export class SqliteStateStore implements StateStore {
         ack.cursor,
         ack.inflight.length ? JSON.stringify(ack.inflight) : null,
       );
-      for (const id of ack.ackedIds) this.stmts.putDedup.run(ack.destination, id, ack.expiresAt);
+      this.putDedup(ack.destination, ack.ackedIds, ack.expiresAt);
       this.insertDeadLetters(ack.deadLetters);
     })();
     return Promise.resolve();
   }
 
   rememberSent(destination: string, ids: string[], expiresAt: number): Promise<void> {
-    this.db.transaction(() => {
-      for (const id of ids) this.stmts.putDedup.run(destination, id, expiresAt);
-    })();
+    this.db.transaction(() => this.putDedup(destination, ids, expiresAt))();
     return Promise.resolve();
   }
 
@@ -375,10 +400,27 @@ export class SqliteStateStore implements StateStore {
     this.stmts.pluginSet.run(scope, key, JSON.stringify(value));
   }
 
+  /** Every plugin key-value entry (a few per plugin instance): what a store on another thread caches. */
+  pluginEntries(): { scope: string; key: string; value: unknown }[] {
+    return this.db
+      .prepare<[], { scope: string; key: string; value: string }>(
+        "SELECT scope, key, value FROM plugin_state",
+      )
+      .all()
+      .map((r) => ({ scope: r.scope, key: r.key, value: JSON.parse(r.value) as unknown }));
+  }
+
   close(): Promise<void> {
     if (this.db.open) this.db.close();
     return Promise.resolve();
   }
+}
+
+/** The insert parameters of one buffered record; returns its size. */
+function pushRecordParams(params: unknown[], r: RecordToBuffer): number {
+  const size = r.dataJson.length;
+  params.push(r.source, r.id, r.type, r.subtype, r.time, r.dataJson, r.origin ?? null, size);
+  return size;
 }
 
 interface DeadLetterRow {

@@ -192,7 +192,12 @@ export function createFileSource(
     const waiting = new Map<string, string>();
     const batch = new BatchBuilder(limits);
     let dirty = false;
-    const snapshot = (): FileSourceCheckpoint => ({ v: 1, files: { ...files } });
+    // Entries are updated in place for every record (setPosition), so a checkpoint copies them.
+    const snapshot = (): FileSourceCheckpoint => {
+      const copy = Object.create(null) as Record<string, FileEntry>;
+      for (const [k, e] of Object.entries(files)) copy[k] = { ...e };
+      return { v: 1, files: copy };
+    };
 
     let warnedEmpty = false;
     while (!stop.aborted) {
@@ -303,15 +308,17 @@ export function createFileSource(
             ? { offset: entry.offset, line: entry.line, mode: entry.mode }
             : undefined;
         const parser = new RecordParser(config.format, { resume, prefilter: ctx.prefilter });
-        const setPosition = (pos: ParsePosition, extra: Partial<FileEntry> = {}) => {
-          const prev = files[key]!;
+        const setPosition = (pos: ParsePosition, extra?: Partial<FileEntry>) => {
+          const current = files[key]!;
+          current.offset = pos.offset;
+          current.line = pos.line;
+          current.mode = pos.mode;
+          if (extra) Object.assign(current, extra);
           const fpLen = gz ? head.length : Math.min(head.length, pos.offset);
-          const next: FileEntry = { ...prev, offset: pos.offset, line: pos.line, mode: pos.mode, ...extra };
-          if (prev.fpLen !== fpLen || prev.fp === undefined) {
-            next.fp = fingerprint(head.subarray(0, fpLen));
-            next.fpLen = fpLen;
+          if (current.fpLen !== fpLen || current.fp === undefined) {
+            current.fp = fingerprint(head.subarray(0, fpLen));
+            current.fpLen = fpLen;
           }
-          files[key] = next;
           dirty = true;
         };
 
@@ -407,6 +414,8 @@ export function createFileSource(
 
   return {
     pull,
+    // A file is only read: nothing is acknowledged after a yield.
+    readAhead: true,
     async test() {
       const listed = await listFiles();
       if (listed.length === 0) {
