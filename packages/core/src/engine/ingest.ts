@@ -9,7 +9,7 @@ import type { DeadLetterInput, RecordToBuffer, StateStore } from "../state/inter
 import type { Logger, Source, SourceBatch } from "../sdk/types.js";
 import type { Lane } from "./lane.js";
 import { expressionId, normalize } from "./normalize.js";
-import type { RecentRecords } from "./recent.js";
+import { RecentRecord, type RecentRecords } from "./recent.js";
 import { sleep } from "../sdk/sleep.js";
 
 /** Batches of a read-ahead source that may be committing while the next is prepared. */
@@ -33,6 +33,16 @@ export interface IngestEnvironment {
 }
 
 const TIMED_OUT = Symbol("timed out");
+
+/** A batch's records that some SIEM mapping selects, ready to commit. */
+interface Selection {
+  toBuffer: RecordToBuffer[];
+  rejects: DeadLetterInput[];
+  /** The same records, parsed, for the lanes (their seqs are set once committed). */
+  recent: RecentRecord[];
+  filtered: number;
+  checkpoint: unknown;
+}
 
 /** Resolves TIMED_OUT `ms` after `signal` aborts (never, if it does not); `cancel` clears the timer. */
 function afterAbort(signal: AbortSignal, ms: number): Promise<typeof TIMED_OUT> & { cancel(): void } {
@@ -142,11 +152,21 @@ export class SourceRunner {
     this.log.info({}, "source resumed");
   }
 
-  private async ingest(batch: SourceBatch): Promise<void> {
-    const { config, lanes, env } = this;
+  /**
+   * Commit one batch. Nothing of the batch but its selected records (parsed, for the lanes) is held while the
+   * commit is on its way: the raw inputs and the records filtered out can be collected at once.
+   */
+  private ingest(batch: SourceBatch): Promise<void> {
+    return this.select(batch).then((selection) => this.commit(selection));
+  }
+
+  /** Normalise, apply the rules, and keep what any SIEM mapping selects. */
+  private async select(batch: SourceBatch): Promise<Selection> {
+    const { config, lanes } = this;
+    const env = this.env;
     const pulledAt = env.now();
     const toBuffer: RecordToBuffer[] = [];
-    const parsed: unknown[] = [];
+    const recent: RecentRecord[] = [];
     let filtered = 0;
     for (const input of batch.records) {
       const record = normalize(
@@ -165,7 +185,18 @@ export class SourceRunner {
         filtered++;
         continue;
       }
-      parsed.push(record.data);
+      recent.push(
+        new RecentRecord(
+          0,
+          record.id,
+          record.type,
+          record.subtype,
+          record.source,
+          record.time,
+          input.origin ?? null,
+          record.data,
+        ),
+      );
       toBuffer.push({
         id: record.id,
         type: record.type,
@@ -195,27 +226,29 @@ export class SourceRunner {
         payload: r.raw.length > MAX_REJECT_BYTES ? r.raw.slice(0, MAX_REJECT_BYTES) : r.raw,
       };
     });
-    const seqs = await env.store.ingest(config.name, toBuffer, rejects, batch.checkpoint);
-    env.recent.add(
-      toBuffer.map((r, i) => ({
-        seq: seqs[i]!,
-        id: r.id,
-        type: r.type,
-        subtype: r.subtype,
-        source: r.source,
-        time: r.time,
-        dataJson: r.dataJson,
-        origin: r.origin ?? null,
-        data: parsed[i],
-      })),
-    );
+    return { toBuffer, rejects, recent, filtered, checkpoint: batch.checkpoint };
+  }
+
+  private commit(selection: Selection): Promise<void> {
+    const { toBuffer, rejects, checkpoint } = selection;
+    const committed = this.env.store.ingest(this.config.name, toBuffer, rejects, checkpoint);
+    // Only what `committed` needs is kept: not the data text, which the store took.
+    const { recent, filtered } = selection;
+    const rejected = rejects.length;
+    return committed.then((seqs) => this.committed(seqs, recent, filtered, rejected));
+  }
+
+  private committed(seqs: number[], recent: RecentRecord[], filtered: number, rejected: number): void {
+    const { config, lanes, env } = this;
+    for (let i = 0; i < recent.length; i++) recent[i]!.seq = seqs[i]!;
+    env.recent.add(recent);
     for (const lane of lanes) lane.publishMetrics();
-    this.rejected += rejects.length;
+    this.rejected += rejected;
     const m = env.metrics.sourceRecords;
-    m.inc({ source: config.name, outcome: "buffered" }, toBuffer.length);
+    m.inc({ source: config.name, outcome: "buffered" }, recent.length);
     m.inc({ source: config.name, outcome: "filtered" }, filtered);
-    m.inc({ source: config.name, outcome: "rejected" }, rejects.length);
+    m.inc({ source: config.name, outcome: "rejected" }, rejected);
     env.metrics.bufferBytes.set(env.store.buffer.sizeBytes());
-    if (toBuffer.length) env.notify();
+    if (recent.length) env.notify();
   }
 }

@@ -8,8 +8,26 @@
  */
 import type { BufferedRecord } from "../state/interfaces.js";
 
-export interface RecentRecord extends BufferedRecord {
-  data: unknown;
+/**
+ * A buffered record with its data parsed. It does not keep the data's JSON text: lanes need the text only for
+ * a dead letter, and holding both would double what every record in flight costs in memory.
+ */
+export class RecentRecord implements BufferedRecord {
+  constructor(
+    /** Set once the record is committed. */
+    public seq: number,
+    readonly id: string,
+    readonly type: string,
+    readonly subtype: string,
+    readonly source: string,
+    readonly time: number,
+    readonly origin: string | null,
+    readonly data: unknown,
+  ) {}
+
+  get dataJson(): string {
+    return JSON.stringify(this.data);
+  }
 }
 
 /** One source's recent records, in seq order. */

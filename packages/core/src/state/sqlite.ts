@@ -89,6 +89,8 @@ class SqliteBuffer implements Buffer {
   private readonly countStmt;
   private readonly pruneSizeStmt;
   private readonly pruneStmt;
+  private readonly othersStmt;
+  private readonly truncateStmt;
 
   constructor(private readonly db: Database.Database) {
     this.readStmt = db.prepare<[string, number, number], BufferRow>(
@@ -104,6 +106,12 @@ class SqliteBuffer implements Buffer {
       "SELECT sum(bytes) AS b FROM buffer WHERE source = ? AND seq <= ?",
     );
     this.pruneStmt = db.prepare<[string, number]>("DELETE FROM buffer WHERE source = ? AND seq <= ?");
+    // Three range probes of the (source, seq) index: is anything left once this prune is done?
+    this.othersStmt = db.prepare<{ source: string; seq: number }, { left: number }>(
+      "SELECT EXISTS (SELECT 1 FROM buffer WHERE source < @source) OR EXISTS (SELECT 1 FROM buffer WHERE source > @source) OR EXISTS (SELECT 1 FROM buffer WHERE source = @source AND seq > @seq) AS left",
+    );
+    // Without a WHERE clause SQLite drops the table's pages at once instead of deleting row by row.
+    this.truncateStmt = db.prepare("DELETE FROM buffer");
     const row = db.prepare<[], { b: number | null }>("SELECT sum(bytes) AS b FROM buffer").get();
     this.bytes = row?.b ?? 0;
   }
@@ -138,6 +146,11 @@ class SqliteBuffer implements Buffer {
 
   prune(source: string, upToSeq: number): Promise<number> {
     const freed = this.db.transaction(() => {
+      if (this.othersStmt.get({ source, seq: upToSeq })?.left === 0) {
+        // Everything buffered goes (the common case once lanes have caught up): what it held is what is freed.
+        this.truncateStmt.run();
+        return this.bytes;
+      }
       const b = this.pruneSizeStmt.get(source, upToSeq)?.b ?? 0;
       if (b > 0) this.pruneStmt.run(source, upToSeq);
       return b;

@@ -132,6 +132,22 @@ describe.each(backends)("StateStore contract: %s", (_name, open) => {
     expect(next[0]).toBeGreaterThan(seqs[2]!);
   });
 
+  it("prune of everything left empties the buffer, and seqs still go on", async () => {
+    const s = await fresh();
+    const a = await s.ingest("a", [record("a", 1), record("a", 2)], [], 2);
+    const b = await s.ingest("b", [record("b", 1)], [], 1);
+    expect(await s.buffer.prune("b", b[0]!)).toBe(record("b", 1).dataJson.length);
+    const bytes = record("a", 1).dataJson.length + record("a", 2).dataJson.length;
+    expect(s.buffer.sizeBytes()).toBe(bytes);
+    expect(await s.buffer.prune("a", a[1]!)).toBe(bytes);
+    expect(s.buffer.sizeBytes()).toBe(0);
+    expect(await s.buffer.read("a", 0, 10)).toEqual([]);
+    expect(await s.buffer.countAfter("a", 0)).toBe(0);
+    const next = await s.ingest("a", [record("a", 3)], [], 3);
+    expect(next[0]).toBeGreaterThan(b[0]!);
+    expect(await s.buffer.read("a", 0, 10)).toHaveLength(1);
+  });
+
   it("plugin state reads back at once and after reopening", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ls-store-"));
     const s = await fresh(dir);

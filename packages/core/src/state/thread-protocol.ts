@@ -45,9 +45,9 @@ export interface StateThreadOptions {
 }
 
 /**
- * Records to buffer, as columns, the record data joined into one string: the structured clone of a few strings
- * and typed arrays costs far less than that of an object (or a string) per record, and ingest sends every
- * selected record across.
+ * Records to buffer, as columns, the record data encoded as UTF-8 into one buffer that is transferred, not
+ * copied: the structured clone of an object (or a string) per record would cost the engine's thread far more,
+ * and ingest sends every selected record across.
  */
 export interface RecordColumns {
   id: string[];
@@ -55,25 +55,35 @@ export interface RecordColumns {
   subtype: string[];
   source: string[];
   time: Float64Array;
-  /** Every record's dataJson, concatenated; record i ends at dataEnd[i]. */
-  data: string;
+  /** Every record's dataJson as UTF-8, back to back; record i ends at byte dataEnd[i]. */
+  data: Uint8Array;
   dataEnd: Uint32Array;
   origin: (string | undefined)[];
 }
 
-export function toColumns(records: readonly RecordToBuffer[]): RecordColumns {
+/** The columns of `records`, and the buffers to transfer with them. */
+export function toColumns(records: readonly RecordToBuffer[]): {
+  columns: RecordColumns;
+  transfer: ArrayBuffer[];
+} {
   const n = records.length;
+  let chars = 0;
+  for (let i = 0; i < n; i++) chars += records[i]!.dataJson.length;
+  // UTF-8 takes at most 3 bytes per UTF-16 unit. The pages past what is written are never touched.
+  const bytes = new ArrayBuffer(chars * 3);
+  const data = Buffer.from(bytes);
+  const time = new Float64Array(n);
+  const dataEnd = new Uint32Array(n);
   const c: RecordColumns = {
     id: new Array<string>(n),
     type: new Array<string>(n),
     subtype: new Array<string>(n),
     source: new Array<string>(n),
-    time: new Float64Array(n),
-    data: "",
-    dataEnd: new Uint32Array(n),
+    time,
+    data,
+    dataEnd,
     origin: new Array<string | undefined>(n),
   };
-  const data = new Array<string>(n);
   let end = 0;
   for (let i = 0; i < n; i++) {
     const r = records[i]!;
@@ -82,17 +92,16 @@ export function toColumns(records: readonly RecordToBuffer[]): RecordColumns {
     c.subtype[i] = r.subtype;
     c.source[i] = r.source;
     c.time[i] = r.time;
-    data[i] = r.dataJson;
-    end += r.dataJson.length;
+    end += data.write(r.dataJson, end, "utf8");
     c.dataEnd[i] = end;
     c.origin[i] = r.origin;
   }
-  c.data = data.join("");
-  return c;
+  return { columns: c, transfer: [bytes, time.buffer, dataEnd.buffer] };
 }
 
 export function fromColumns(c: RecordColumns): RecordToBuffer[] {
   const out = new Array<RecordToBuffer>(c.id.length);
+  const data = Buffer.from(c.data.buffer, c.data.byteOffset, c.data.byteLength);
   let start = 0;
   for (let i = 0; i < out.length; i++) {
     const end = c.dataEnd[i]!;
@@ -102,7 +111,7 @@ export function fromColumns(c: RecordColumns): RecordToBuffer[] {
       subtype: c.subtype[i]!,
       source: c.source[i]!,
       time: c.time[i]!,
-      dataJson: c.data.slice(start, end),
+      dataJson: data.toString("utf8", start, end),
       origin: c.origin[i],
     };
     start = end;

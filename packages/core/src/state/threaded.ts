@@ -102,14 +102,14 @@ export class ThreadedStateStore implements StateStore {
     this.waiting.clear();
   }
 
-  private call<T>(method: StateMethod, args: unknown[]): Promise<T> {
+  private call<T>(method: StateMethod, args: unknown[], transfer: ArrayBuffer[] = []): Promise<T> {
     if (this.broken) return Promise.reject(this.broken);
     if (this.closed) return Promise.reject(new Error("state store is closed"));
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
       const message: StateCall = { id, method, args };
-      this.worker.postMessage(message);
+      this.worker.postMessage(message, transfer);
     });
   }
 
@@ -119,7 +119,8 @@ export class ThreadedStateStore implements StateStore {
     rejects: DeadLetterInput[],
     checkpoint: unknown,
   ): Promise<number[]> {
-    return this.call("ingest", [source, toColumns(records), rejects, checkpoint]);
+    const { columns, transfer } = toColumns(records);
+    return this.call("ingest", [source, columns, rejects, checkpoint], transfer);
   }
   getCheckpoint(source: string): Promise<unknown> {
     return this.call("getCheckpoint", [source]);
@@ -158,7 +159,8 @@ export class ThreadedStateStore implements StateStore {
     return this.call("deleteDeadLetters", [ids]);
   }
   requeue(records: RecordToBuffer[], deadLetterIds: number[]): Promise<void> {
-    return this.call("requeue", [toColumns(records), deadLetterIds]);
+    const { columns, transfer } = toColumns(records);
+    return this.call("requeue", [columns, deadLetterIds], transfer);
   }
 
   pluginGet(scope: string, key: string): unknown {

@@ -25,8 +25,8 @@ import {
 import type { FileDestinationConfig } from "./config.js";
 import { classifyFsError, fsErrorCode } from "./errors.js";
 
-/** Gzip pieces of text; the compressed object (a fraction of the text) is held in memory. */
-async function gzipPieces(pieces: Iterable<string>): Promise<Buffer[]> {
+/** Gzip pieces of NDJSON; the compressed object (a fraction of the text) is held in memory. */
+async function gzipPieces(pieces: readonly Buffer[]): Promise<Buffer[]> {
   const gz = zlib.createGzip();
   const out: Buffer[] = [];
   gz.on("data", (chunk: Buffer) => out.push(chunk));
@@ -73,20 +73,31 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
-/** Text of NDJSON objects is produced and written in pieces of about this many characters. */
-const PIECE_CHARS = 256 * 1024;
+/** NDJSON objects are built and written in pieces of about this many bytes. */
+const PIECE_BYTES = 256 * 1024;
 
-/** The NDJSON text of `records` in pieces, so that a large object is never one string or buffer in memory. */
-export function* ndjsonPieces(records: readonly OutputRecord[]): Generator<string> {
-  let piece = "";
+/**
+ * The NDJSON bytes of `records`, in pieces: encoded once, then hashed for the object's name and written from
+ * the same buffers (never one string or buffer the size of the object).
+ */
+export function ndjsonBytes(records: readonly OutputRecord[]): Buffer[] {
+  const pieces: Buffer[] = [];
+  let piece = Buffer.allocUnsafe(PIECE_BYTES);
+  let used = 0;
   for (const r of records) {
-    piece += `${r.json}\n`;
-    if (piece.length >= PIECE_CHARS) {
-      yield piece;
-      piece = "";
+    if (used + r.bytes + 1 > piece.length) {
+      if (used > 0) pieces.push(piece.subarray(0, used));
+      piece = Buffer.allocUnsafe(Math.max(PIECE_BYTES, r.bytes + 1));
+      used = 0;
     }
+    const written = piece.write(r.json, used, "utf8");
+    // Core sets `bytes` from the same text; a wrong length would truncate the line.
+    if (written !== r.bytes) throw new Error(`bug: record ${r.id} is ${written} bytes, not ${r.bytes}`);
+    used += written;
+    piece[used++] = 0x0a;
   }
-  if (piece !== "") yield piece;
+  if (used > 0) pieces.push(piece.subarray(0, used));
+  return pieces;
 }
 
 /**
@@ -122,13 +133,13 @@ export function createFileDestination(config: FileDestinationConfig, ctx: Plugin
   const ext = config.gzip ? ".ndjson.gz" : ".ndjson";
 
   async function writeObject(key: string, records: OutputRecord[]): Promise<void> {
-    // Two passes over the records (name, then bytes) instead of one object-sized string and buffer.
-    const name = contentName(ndjsonPieces(records), ext);
+    const pieces = ndjsonBytes(records);
+    const name = contentName(pieces, ext);
     const rel = template.usesFile ? fillFile(key, name) : key;
     const full = path.resolve(dir, ...rel.split("/"));
     assertInside(dir, full);
     try {
-      await writeAtomic(full, config.gzip ? await gzipPieces(ndjsonPieces(records)) : ndjsonPieces(records));
+      await writeAtomic(full, config.gzip ? await gzipPieces(pieces) : pieces);
     } catch (error) {
       throw classifyFsError(error, `write ${rel}`);
     }
