@@ -40,9 +40,7 @@ async function floor() {
 }
 
 fs.writeFileSync(path.join(dir, "w1.jsonata"), W1_MAPPING);
-fs.writeFileSync(
-  path.join(dir, "bench.yaml"),
-  `state: { dir: state }
+const benchConfig = (state) => `state: ${state}
 sources:
   w1: { plugin: file, path: w1.ndjson, format: ndjson, recordType: alert, subtypeField: alert_type, idField: _id, timeField: timestamp }
 destinations:
@@ -51,13 +49,17 @@ rules:
   w1: alert_type IN ("DLP","Malware") && severity == "high"
 siemMappings:
   - { source: w1, rule: w1, destination: out, mapping: w1.jsonata }
-`,
-);
+`;
+fs.writeFileSync(path.join(dir, "bench.yaml"), benchConfig("{ dir: state }"));
+fs.writeFileSync(path.join(dir, "bench-thread.yaml"), benchConfig("{ dir: state, thread: true }"));
 
-function pipeline() {
+/** One `logshipper run --once` over the input, from an empty state and output. */
+function pipeline(config = "bench.yaml", runArgs = []) {
+  fs.rmSync(path.join(dir, "state"), { recursive: true, force: true });
+  fs.rmSync(path.join(dir, "out"), { recursive: true, force: true });
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const child = spawn(process.execPath, [CLI, "run", "--once", "-c", path.join(dir, "bench.yaml")], {
+    const child = spawn(process.execPath, [CLI, "run", "--once", "-c", path.join(dir, config), ...runArgs], {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, LOGSHIPPER_LOG_LEVEL: "info" },
     });
@@ -110,12 +112,25 @@ const rows = [
     (p.rss / 1024 / 1024).toFixed(0),
   ],
 ];
+// The other settings, for what each costs and gives (docs/performance.md, Memory).
+const variants = [
+  ["the same, `--heap default` (V8's own heap sizing)", "bench.yaml", ["--heap", "default"]],
+  ["the same, `state.thread: true`, `--heap default`", "bench-thread.yaml", ["--heap", "default"]],
+];
+for (const [label, config, runArgs] of variants) {
+  const v = await pipeline(config, runArgs);
+  rows.push([
+    `W1 ${fmt(records)}: ${label}`,
+    fmt(records / v.s),
+    (mb / v.s).toFixed(1),
+    v.s.toFixed(2),
+    (v.rss / 1024 / 1024).toFixed(0),
+  ]);
+}
 let big;
 if (!args.includes("--quick")) {
   const bigRecords = 1_000_000;
   const bigBytes = generateW1(input, bigRecords);
-  fs.rmSync(path.join(dir, "state"), { recursive: true, force: true });
-  fs.rmSync(path.join(dir, "out"), { recursive: true, force: true });
   big = await pipeline();
   rows.push([
     `W1 ${fmt(bigRecords)}: the same, five times the input`,

@@ -6,7 +6,13 @@ import { readObjects, readOutputRecords, runCli, SAMPLES, tempDir, writeConfig }
 
 const alertsFile = path.join(SAMPLES, "netskope/alerts.ndjson");
 
-describe("netskope alerts end to end", () => {
+// The defaults (state in the engine's thread, compact heap), and the state on its own thread with V8's heap sizing.
+const variants: [string, string, string[]][] = [
+  ["defaults", "state: { dir: state }", []],
+  ["state.thread, --heap default", "state: { dir: state, thread: true }", ["--heap", "default"]],
+];
+
+describe.each(variants)("netskope alerts end to end (%s)", (_name, stateLine, runArgs) => {
   it("deduplicates re-delivered alerts and keeps non-ASCII users byte for byte", async () => {
     const dir = tempDir();
     fs.writeFileSync(
@@ -16,7 +22,7 @@ describe("netskope alerts end to end", () => {
     const config = writeConfig(
       dir,
       `
-state: { dir: state }
+${stateLine}
 sources:
   alerts: { plugin: file, path: ${JSON.stringify(alertsFile)}, recordType: alert, subtypeField: alert_type, idField: _id, timeField: timestamp }
 destinations:
@@ -27,7 +33,7 @@ siemMappings:
   - { source: alerts, rule: not-low, destination: out, mapping: map.jsonata }
 `,
     );
-    const result = await runCli(["run", "--once", "-c", config]);
+    const result = await runCli(["run", "--once", "-c", config, ...runArgs]);
     expect(result.stderr).not.toMatch(/"level":"error"/);
     expect(result.code).toBe(0);
 
@@ -64,7 +70,7 @@ siemMappings:
     for (const o of nonAscii) expect(rawBytes).toContain(o.user);
 
     // A second run pulls nothing new: the checkpoint was committed with the buffer.
-    const again = await runCli(["run", "--once", "-c", config]);
+    const again = await runCli(["run", "--once", "-c", config, ...runArgs]);
     expect(again.code).toBe(0);
     expect(readOutputRecords(path.join(dir, "out")).length).toBe(uniqueIds.size);
   });

@@ -42,6 +42,11 @@ program
   )
   .option("--metrics-port <port>", "serve /metrics and /healthz on this port", (v) => Number(v))
   .option("--shutdown-timeout <ms>", "time in-flight sends get after SIGTERM", (v) => Number(v), 10_000)
+  .addOption(
+    new Option("--heap <mode>", "compact: bounded V8 heap headroom (less memory); default: V8's own sizing")
+      .choices(["compact", "default"])
+      .default("compact"),
+  )
   .action(runCommand);
 
 program

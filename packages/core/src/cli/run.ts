@@ -1,12 +1,16 @@
 import { Engine } from "../engine/engine.js";
 import { EXIT_OK, EXIT_RUNTIME, load, reportError } from "./context.js";
+import { tuneHeap, type HeapMode } from "./heap.js";
 
 export async function runCommand(options: {
   config: string;
   once?: boolean;
   metricsPort?: number;
   shutdownTimeout: number;
+  heap?: HeapMode;
 }): Promise<void> {
+  // Before the configuration and its plugins load: the heap's sizing applies from here on.
+  const untune = tuneHeap(options.heap ?? "compact");
   const { config, logger, redactor } = await load(options.config);
   // Process warnings (deprecations, SDK notices) as log lines, not free text in the middle of JSON lines.
   process.removeAllListeners("warning");
@@ -37,5 +41,7 @@ export async function runCommand(options: {
     process.exitCode = summary.sourceFailures.length > 0 ? EXIT_RUNTIME : EXIT_OK;
   } catch (error) {
     process.exitCode = reportError(error, redactor);
+  } finally {
+    untune?.();
   }
 }

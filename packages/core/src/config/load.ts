@@ -68,7 +68,13 @@ export interface LoadedConfig {
   baseDir: string;
   /** File name without extension: tags every log line. */
   name: string;
-  state: { dir: string; maxBufferBytes: number; minFreeDiskBytes: number; sync: "normal" | "full" };
+  state: {
+    dir: string;
+    maxBufferBytes: number;
+    minFreeDiskBytes: number;
+    sync: "normal" | "full";
+    thread: boolean;
+  };
   sources: Map<string, SourceConfig>;
   destinations: Map<string, DestinationConfig>;
   rules: Map<string, RuleConfig>;

@@ -19,12 +19,17 @@ export const stateSchema = z
       .enum(["normal", "full"])
       .default("normal")
       .meta({ description: "normal survives a process crash; full also survives power loss" }),
+    thread: z.boolean().default(false).meta({
+      description:
+        "Run the state (SQLite) on a thread of its own: a few percent more throughput for some 35 MB more memory",
+    }),
   })
   .default({
     dir: ".logshipper",
     maxBufferBytes: 1024 ** 3,
     minFreeDiskBytes: 512 * 1024 ** 2,
     sync: "normal",
+    thread: false,
   });
 
 /** Options every source takes, whatever its plugin. */

@@ -85,8 +85,10 @@ export class Engine {
     const unlock = lockState(config.state.dir);
     let store: StateStore;
     try {
-      // A run keeps SQLite on a thread of its own (see state/threaded.ts).
-      store = await ThreadedStateStore.open({ dir: config.state.dir, sync: config.state.sync });
+      // With `state.thread`, SQLite runs on a thread of its own (see state/threaded.ts).
+      store = config.state.thread
+        ? await ThreadedStateStore.open({ dir: config.state.dir, sync: config.state.sync })
+        : openState(config);
     } catch (error) {
       unlock();
       throw error;

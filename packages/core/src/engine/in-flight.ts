@@ -9,15 +9,12 @@ import type { Logger, OutputRecord } from "../sdk/types.js";
 import { sleep } from "../sdk/sleep.js";
 import type { DestinationRuntime } from "./destination-runtime.js";
 import { deliver, DeliveryInterrupted, type DeliveryResult } from "./dispatcher.js";
+import { JsonOutputRecord } from "./output-record.js";
 
 export interface PendingBatch {
   records: OutputRecord[];
   bytes: number;
   deadLetters: DeadLetterInput[];
-  /** Buffer position of each record by id: a record the destination rejects is read back from the buffer (it
-   * stays there until this batch commits) and dead-lettered whole, so it can be replayed. Holding positions
-   * rather than the data keeps a full batch's memory to its output. */
-  seqById: Map<string, number>;
   /** Seq of the last buffered record this batch settles. */
   lastSeq: number;
   openedAt: number;
@@ -140,7 +137,12 @@ export class InFlightBatches {
         reason: r.reason,
         payload: recordPayload(
           r.record,
-          await this.bufferedData(r.record.source, batch.seqById.get(r.record.id)),
+          // A rejected record is read back from the buffer (where it stays until this batch commits) and
+          // dead-lettered whole, so it can be replayed; the batch itself holds only the output.
+          await this.bufferedData(
+            r.record.source,
+            r.record instanceof JsonOutputRecord ? r.record.seq : undefined,
+          ),
         ),
       });
     }

@@ -12,6 +12,7 @@ import type { DestinationRuntime } from "./destination-runtime.js";
 import { DeliveryInterrupted } from "./dispatcher.js";
 import { InFlightBatches, recordPayload, type CommitOutcome, type PendingBatch } from "./in-flight.js";
 import type { RecentRecord, RecentRecords } from "./recent.js";
+import { JsonArena } from "./json-arena.js";
 import { JsonOutputRecord } from "./output-record.js";
 import { emptyStats, type LaneStats } from "./stats.js";
 
@@ -46,6 +47,8 @@ export class Lane {
   private readonly inFlight: InFlightBatches;
   private pending: PendingBatch;
   private readonly log: Logger;
+  /** The JSON of the records this lane's batches hold. */
+  private readonly arena = new JsonArena();
 
   constructor(
     readonly config: SiemMappingConfig,
@@ -78,7 +81,7 @@ export class Lane {
   }
 
   private emptyBatch(lastSeq: number): PendingBatch {
-    return { records: [], bytes: 0, deadLetters: [], seqById: new Map(), lastSeq, openedAt: 0 };
+    return { records: [], bytes: 0, deadLetters: [], lastSeq, openedAt: 0 };
   }
 
   /**
@@ -126,7 +129,7 @@ export class Lane {
         for (const item of processed) {
           if (item.output) {
             if (recover.length === 0 && this.wouldOverflow(item.output)) await this.flush(kill);
-            this.add(item.output, item.seq);
+            this.add(item.output);
           }
           if (item.deadLetter) this.pending.deadLetters.push(item.deadLetter);
           this.pending.lastSeq = item.seq;
@@ -174,9 +177,8 @@ export class Lane {
     );
   }
 
-  private add(record: OutputRecord, seq: number): void {
+  private add(record: OutputRecord): void {
     if (this.pending.records.length === 0) this.pending.openedAt = this.env.now();
-    this.pending.seqById.set(record.id, seq);
     this.pending.records.push(record);
     this.pending.bytes += record.bytes;
   }
@@ -224,26 +226,30 @@ export class Lane {
         value = check.data;
       }
       this.count("mapped");
-      const json = JSON.stringify(value);
-      const bytes = Buffer.byteLength(json);
+      const bytes = this.arena.append(JSON.stringify(value));
       if (bytes > destination.limits.maxRecordBytes) {
+        this.arena.dropLast();
         item.deadLetter = this.deadLetter(row, "output", {
           code: "LS_ERR_RECORD_TOO_LARGE",
           message: `mapped record is ${bytes} bytes; destination ${destination.name} accepts at most ${destination.limits.maxRecordBytes}`,
         });
         continue;
       }
-      const output = new JsonOutputRecord({
-        id: record.id,
-        type: record.type,
-        subtype: record.subtype,
-        source: record.source,
-        time: record.time,
-        destination: destination.name,
-        mapping: this.name,
-        json,
+      const output = new JsonOutputRecord(
+        {
+          id: record.id,
+          type: record.type,
+          subtype: record.subtype,
+          source: record.source,
+          time: record.time,
+          destination: destination.name,
+          mapping: this.name,
+        },
+        this.arena.lastChunk,
+        this.arena.lastStart,
         bytes,
-      });
+        row.seq,
+      );
       if (unmapped && Object.keys(unmapped).length > 0) output.unmapped = unmapped;
       item.output = output;
       candidates.push({ index: out.length - 1, record: output });

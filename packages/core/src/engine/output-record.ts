@@ -1,8 +1,8 @@
 /**
- * A mapped record on its way to a destination. Only its JSON text is held: `value` is parsed back from it on
- * first use. Most destinations write `json` as it is, and a full batch (up to a destination's byte limit, often
- * megabytes) then costs its text alone, not the text plus the object graph the mapping built. A destination
- * that reads `value` sees exactly what `json` ships.
+ * A mapped record on its way to a destination. Its JSON is held as UTF-8 bytes in the lane's arena
+ * (json-arena.ts): `json` is decoded and `value` parsed from them on demand. Most destinations write the bytes
+ * as they are, and a full batch (up to a destination's byte limit, often megabytes) then costs its bytes
+ * alone, outside the JavaScript heap. A destination that reads `value` sees exactly what `json` ships.
  */
 import type { OutputRecord } from "../sdk/types.js";
 
@@ -14,8 +14,6 @@ export interface OutputFields {
   time: number;
   destination: string;
   mapping: string;
-  json: string;
-  bytes: number;
 }
 
 export class JsonOutputRecord implements OutputRecord {
@@ -26,12 +24,18 @@ export class JsonOutputRecord implements OutputRecord {
   readonly time: number;
   readonly destination: string;
   readonly mapping: string;
-  readonly json: string;
-  readonly bytes: number;
   unmapped?: Record<string, unknown>;
   private parsed: unknown;
 
-  constructor(fields: OutputFields) {
+  constructor(
+    fields: OutputFields,
+    private readonly chunk: Buffer,
+    private readonly start: number,
+    /** UTF-8 length of the JSON. */
+    readonly bytes: number,
+    /** Position of the record in the durable buffer (a rejected record is read back from there). */
+    readonly seq: number,
+  ) {
     this.id = fields.id;
     this.type = fields.type;
     this.subtype = fields.subtype;
@@ -39,8 +43,14 @@ export class JsonOutputRecord implements OutputRecord {
     this.time = fields.time;
     this.destination = fields.destination;
     this.mapping = fields.mapping;
-    this.json = fields.json;
-    this.bytes = fields.bytes;
+  }
+
+  get json(): string {
+    return this.chunk.toString("utf8", this.start, this.start + this.bytes);
+  }
+
+  jsonBytes(): Uint8Array {
+    return this.chunk.subarray(this.start, this.start + this.bytes);
   }
 
   get value(): unknown {

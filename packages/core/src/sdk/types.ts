@@ -85,10 +85,15 @@ export interface OutputRecord {
   mapping: string;
   /** What the mapping produced. */
   value: unknown;
-  /** JSON.stringify(value), computed once by core. */
+  /** JSON.stringify(value), computed once by core (which holds it as UTF-8: read it once per record). */
   json: string;
   /** Byte length of `json` in UTF-8. */
   bytes: number;
+  /**
+   * The UTF-8 bytes of `json`, when core holds them so: a view to copy from (into a request body, a file),
+   * not to keep or modify. Saves decoding `json` only to encode it again.
+   */
+  jsonBytes?(): Uint8Array;
   /** Fields of the input that the mapping never read (present when the destination sets `additionalData`). */
   unmapped?: Record<string, unknown>;
 }

@@ -26,7 +26,7 @@ import type { FileDestinationConfig } from "./config.js";
 import { classifyFsError, fsErrorCode } from "./errors.js";
 
 /** Gzip pieces of NDJSON; the compressed object (a fraction of the text) is held in memory. */
-async function gzipPieces(pieces: readonly Buffer[]): Promise<Buffer[]> {
+async function gzipPieces(pieces: Iterable<Buffer>): Promise<Buffer[]> {
   const gz = zlib.createGzip();
   const out: Buffer[] = [];
   gz.on("data", (chunk: Buffer) => out.push(chunk));
@@ -77,27 +77,31 @@ async function syncDir(dir: string): Promise<void> {
 const PIECE_BYTES = 256 * 1024;
 
 /**
- * The NDJSON bytes of `records`, in pieces: encoded once, then hashed for the object's name and written from
- * the same buffers (never one string or buffer the size of the object).
+ * The NDJSON bytes of `records`, in pieces made as they are asked for: an object is never one string or buffer
+ * in memory. With `scratch`, every piece is built in it (take each before asking for the next): hashing an
+ * object for its name then allocates nothing.
  */
-export function ndjsonBytes(records: readonly OutputRecord[]): Buffer[] {
-  const pieces: Buffer[] = [];
-  let piece = Buffer.allocUnsafe(PIECE_BYTES);
+export function* ndjsonPieces(records: readonly OutputRecord[], scratch?: Buffer): Generator<Buffer> {
+  const fresh = (bytes: number) =>
+    bytes <= PIECE_BYTES ? (scratch ?? Buffer.allocUnsafe(PIECE_BYTES)) : Buffer.allocUnsafe(bytes);
+  let piece = fresh(0);
   let used = 0;
   for (const r of records) {
     if (used + r.bytes + 1 > piece.length) {
-      if (used > 0) pieces.push(piece.subarray(0, used));
-      piece = Buffer.allocUnsafe(Math.max(PIECE_BYTES, r.bytes + 1));
+      if (used > 0) yield piece.subarray(0, used);
+      piece = fresh(r.bytes + 1);
       used = 0;
     }
-    const written = piece.write(r.json, used, "utf8");
+    // Copy the bytes core holds when it offers them; encode the text otherwise.
+    const held = r.jsonBytes?.();
+    if (held) piece.set(held, used);
+    const written = held ? held.length : piece.write(r.json, used, "utf8");
     // Core sets `bytes` from the same text; a wrong length would truncate the line.
     if (written !== r.bytes) throw new Error(`bug: record ${r.id} is ${written} bytes, not ${r.bytes}`);
     used += written;
     piece[used++] = 0x0a;
   }
-  if (used > 0) pieces.push(piece.subarray(0, used));
-  return pieces;
+  if (used > 0) yield piece.subarray(0, used);
 }
 
 /**
@@ -131,15 +135,16 @@ export function createFileDestination(config: FileDestinationConfig, ctx: Plugin
   const dir = path.resolve(ctx.baseDir, config.dir);
   const template = compileKeyTemplate(config.key);
   const ext = config.gzip ? ".ndjson.gz" : ".ndjson";
+  // Objects are named one at a time, synchronously: one scratch piece serves them all.
+  const scratch = Buffer.allocUnsafe(PIECE_BYTES);
 
   async function writeObject(key: string, records: OutputRecord[]): Promise<void> {
-    const pieces = ndjsonBytes(records);
-    const name = contentName(pieces, ext);
+    const name = contentName(ndjsonPieces(records, scratch), ext);
     const rel = template.usesFile ? fillFile(key, name) : key;
     const full = path.resolve(dir, ...rel.split("/"));
     assertInside(dir, full);
     try {
-      await writeAtomic(full, config.gzip ? await gzipPieces(pieces) : pieces);
+      await writeAtomic(full, config.gzip ? await gzipPieces(ndjsonPieces(records)) : ndjsonPieces(records));
     } catch (error) {
       throw classifyFsError(error, `write ${rel}`);
     }
