@@ -168,6 +168,8 @@ export class SourceRunner {
     const toBuffer: RecordToBuffer[] = [];
     const recent: RecentRecord[] = [];
     let filtered = 0;
+    // Counted per batch, not per record.
+    const filteredBy = lanes.map(() => 0);
     for (const input of batch.records) {
       const record = normalize(
         input,
@@ -176,10 +178,9 @@ export class SourceRunner {
         config.idExpression ? await expressionId(input, config) : undefined,
       );
       let selected = false;
-      for (const lane of lanes) {
-        lane.count("pulled");
-        if (lane.config.rule.predicate(record)) selected = true;
-        else lane.count("filtered");
+      for (let l = 0; l < lanes.length; l++) {
+        if (lanes[l]!.config.rule.predicate(record)) selected = true;
+        else filteredBy[l]!++;
       }
       if (!selected) {
         filtered++;
@@ -207,6 +208,10 @@ export class SourceRunner {
         origin: input.origin,
       });
     }
+    lanes.forEach((lane, l) => {
+      lane.count("pulled", batch.records.length);
+      lane.count("filtered", filteredBy[l]);
+    });
     const skipped = batch.skipped ?? 0;
     if (skipped > 0) {
       for (const lane of lanes) {

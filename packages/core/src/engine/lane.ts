@@ -188,6 +188,7 @@ export class Lane {
     const { config, destination } = this;
     const out: ProcessedRow[] = [];
     const candidates: { index: number; record: OutputRecord }[] = [];
+    const options = { additionalData: destination.config.additionalData };
     for (const row of rows) {
       const record: LogRecord = {
         id: row.id,
@@ -204,7 +205,6 @@ export class Lane {
       let value: unknown;
       let unmapped: Record<string, unknown> | undefined;
       try {
-        const options = { additionalData: destination.config.additionalData };
         // Compiled mappings map without a promise; interpreted ones (and errors, for their exact text) await.
         ({ value, unmapped } =
           mapRecordSync(config.mapping, record, options) ??
