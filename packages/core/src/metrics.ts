@@ -14,9 +14,9 @@ export class EngineMetrics {
   readonly bufferBytes: Gauge;
   readonly destinationState: Gauge<"destination">;
   private readonly pluginCounters = new Map<string, Counter>();
+  private collectingDefaults = false;
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: "logshipper_" });
     this.records = new Counter({
       name: "logshipper_records_total",
       help: "Records per stage and SIEM mapping",
@@ -69,6 +69,10 @@ export class EngineMetrics {
 
   /** Serve `/metrics` and `/healthz`. Resolves with the server once it listens. */
   serve(port: number, host = "127.0.0.1", healthy: () => boolean = () => true): Promise<http.Server> {
+    // Process metrics (CPU, memory, event loop lag, GC) only when someone can read them: collecting them
+    // observes every garbage collection.
+    if (!this.collectingDefaults) collectDefaultMetrics({ register: this.registry, prefix: "logshipper_" });
+    this.collectingDefaults = true;
     const server = http.createServer((req, res) => {
       if (req.url === "/metrics") {
         this.registry
