@@ -3,7 +3,7 @@
  * lets the old generation grow to 2-4x what is live before a full collection, and the young generation to
  * 2 x 16 MB. A shipper allocates fast and keeps little (a batch or two), so most of that is headroom: here it
  * is about a quarter of the peak RSS. Compact mode lowers the old generation's growth step to 30% and keeps
- * the young generation at 2 x 8 MB, for ~30% less peak RSS at ~5-10% of throughput (docs/performance.md).
+ * the young generation at 2 x 8 MB, for about a quarter less peak RSS at 3-5% of throughput (docs/performance.md).
  *
  * V8 takes the young generation's maximum only at start-up (`--max-semi-space-size`), so the cap is held by
  * its growth factor instead: new space grows (doubling) while it is under the cap and stops there; if V8
