@@ -114,6 +114,31 @@ describe("file destination", () => {
     expect(debug[0]!.obj).toMatchObject({ records: 2 });
   });
 
+  it("writes objects larger than a piece byte for byte, from text or from the bytes core holds", async () => {
+    const dest = destination({ dir: "out", key: "{type}/{file}" });
+    // ~1.2 MB over several 256 KiB pieces, non-ASCII text, and one record larger than a piece.
+    const batch = Array.from({ length: 3000 }, (_, i) =>
+      record(i, { value: { i, user: `usér-${i} 💡`, pad: "x".repeat(i % 700) } }),
+    );
+    batch[1500] = record(1500, { value: { big: "é".repeat(200_000) } });
+    // Half the records offer their bytes, as core's do; a destination must write the same object either way.
+    const withBytes = batch.map((r, i) =>
+      i % 2 ? r : { ...r, jsonBytes: () => new Uint8Array(Buffer.from(r.json)) },
+    );
+    const body = batch.map((r) => `${r.json}\n`).join("");
+    expect(Buffer.byteLength(body)).toBeGreaterThan(1024 * 1024);
+    await dest.send(withBytes, never);
+    const name = `alert/${contentName(body, ".ndjson")}`;
+    expect(tree(path.join(dir, "out"))).toEqual([name]);
+    expect(fs.readFileSync(path.join(dir, "out", name), "utf8")).toBe(body);
+  });
+
+  it("refuses a record whose bytes do not match its text's length, rather than cut a line", async () => {
+    const dest = destination({ dir: "out" });
+    const wrong = { ...record(1), bytes: record(1).bytes + 3 };
+    await expect(dest.send([wrong], never)).rejects.toThrow(/bug: record id-1/);
+  });
+
   it("writes the same files when the same batch is sent twice, and new ones for a different batch", async () => {
     const dest = destination({ dir: "out" });
     const batch = Array.from({ length: 50 }, (_, i) => record(i));
