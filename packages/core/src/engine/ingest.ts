@@ -162,8 +162,7 @@ export class SourceRunner {
 
   /** Normalise, apply the rules, and keep what any SIEM mapping selects. */
   private async select(batch: SourceBatch): Promise<Selection> {
-    const { config, lanes } = this;
-    const env = this.env;
+    const { config, lanes, env } = this;
     const pulledAt = env.now();
     const toBuffer: RecordToBuffer[] = [];
     const recent: RecentRecord[] = [];
@@ -208,18 +207,13 @@ export class SourceRunner {
         origin: input.origin,
       });
     }
-    lanes.forEach((lane, l) => {
-      lane.count("pulled", batch.records.length);
-      lane.count("filtered", filteredBy[l]);
-    });
+    // Inputs the prefilter skipped were pulled and filtered out, for every SIEM mapping of the source.
     const skipped = batch.skipped ?? 0;
-    if (skipped > 0) {
-      for (const lane of lanes) {
-        lane.count("pulled", skipped);
-        lane.count("filtered", skipped);
-      }
-      filtered += skipped;
-    }
+    lanes.forEach((lane, l) => {
+      lane.count("pulled", batch.records.length + skipped);
+      lane.count("filtered", filteredBy[l]! + skipped);
+    });
+    filtered += skipped;
     const rejects: DeadLetterInput[] = (batch.rejects ?? []).map((r) => {
       this.log.warn({ origin: r.origin, reason: r.reason }, "malformed input kept as a dead letter");
       return {

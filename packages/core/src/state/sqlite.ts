@@ -235,33 +235,31 @@ export class SqliteStateStore implements StateStore {
 
   private appendRecords(records: RecordToBuffer[], seqs: number[]): number {
     let bytes = 0;
-    const params: unknown[] = [];
-    let i = 0;
-    // Whole groups of INSERT_ROWS rows in one statement each. Their seqs are consecutive: AUTOINCREMENT gives
-    // each row of a statement the next value, in order, and this connection is the only writer.
-    for (; i + INSERT_ROWS <= records.length; i += INSERT_ROWS) {
-      params.length = 0;
-      for (let k = i; k < i + INSERT_ROWS; k++) bytes += pushRecordParams(params, records[k]!);
-      const last = Number(this.stmts.insertRecords.run(...params).lastInsertRowid);
-      for (let seq = last - INSERT_ROWS + 1; seq <= last; seq++) seqs.push(seq);
-    }
-    for (; i < records.length; i++) {
-      params.length = 0;
-      bytes += pushRecordParams(params, records[i]!);
-      seqs.push(Number(this.stmts.insertRecord.run(...params).lastInsertRowid));
-    }
+    // The seqs of one statement's rows are consecutive: AUTOINCREMENT gives each row the next value, in order,
+    // and this connection is the only writer.
+    insertInGroups(
+      records,
+      (params, r) => {
+        const size = r.dataJson.length;
+        params.push(r.source, r.id, r.type, r.subtype, r.time, r.dataJson, r.origin ?? null, size);
+        bytes += size;
+      },
+      this.stmts.insertRecords,
+      this.stmts.insertRecord,
+      (last, rows) => {
+        for (let seq = last - rows + 1; seq <= last; seq++) seqs.push(seq);
+      },
+    );
     return bytes;
   }
 
   private putDedup(destination: string, ids: readonly string[], expiresAt: number): void {
-    const params: unknown[] = [];
-    let i = 0;
-    for (; i + INSERT_ROWS <= ids.length; i += INSERT_ROWS) {
-      params.length = 0;
-      for (let k = i; k < i + INSERT_ROWS; k++) params.push(destination, ids[k], expiresAt);
-      this.stmts.putDedupRows.run(...params);
-    }
-    for (; i < ids.length; i++) this.stmts.putDedup.run(destination, ids[i], expiresAt);
+    insertInGroups(
+      ids,
+      (params, id) => params.push(destination, id, expiresAt),
+      this.stmts.putDedupRows,
+      this.stmts.putDedup,
+    );
   }
 
   private insertDeadLetters(letters: DeadLetterInput[]): void {
@@ -430,10 +428,30 @@ export class SqliteStateStore implements StateStore {
 }
 
 /** The insert parameters of one buffered record; returns its size. */
-function pushRecordParams(params: unknown[], r: RecordToBuffer): number {
-  const size = r.dataJson.length;
-  params.push(r.source, r.id, r.type, r.subtype, r.time, r.dataJson, r.origin ?? null, size);
-  return size;
+/**
+ * Insert `items` with `group` (a statement of INSERT_ROWS rows) for every whole group and `single` for the
+ * rest: one call into SQLite for many rows is what makes bulk inserts cheap. `inserted` hears each statement's
+ * last rowid and row count.
+ */
+function insertInGroups<T>(
+  items: readonly T[],
+  push: (params: unknown[], item: T) => void,
+  group: Database.Statement,
+  single: Database.Statement,
+  inserted: (lastRowid: number, rows: number) => void = () => undefined,
+): void {
+  const params: unknown[] = [];
+  let i = 0;
+  for (; i + INSERT_ROWS <= items.length; i += INSERT_ROWS) {
+    params.length = 0;
+    for (let k = i; k < i + INSERT_ROWS; k++) push(params, items[k]!);
+    inserted(Number(group.run(...params).lastInsertRowid), INSERT_ROWS);
+  }
+  for (; i < items.length; i++) {
+    params.length = 0;
+    push(params, items[i]!);
+    inserted(Number(single.run(...params).lastInsertRowid), 1);
+  }
 }
 
 interface DeadLetterRow {

@@ -1,8 +1,8 @@
 /**
- * The engine's StateStore while it runs: the SQLite store on a thread of its own (state-thread.ts), so that
- * buffering, checkpoints, dedup and pruning overlap with the pipeline on the engine's thread. Calls keep
- * their order; each resolves once the state thread has committed it, so the delivery guarantees are those
- * of the SQLite store. Short CLI commands (status, deadletter) use the SQLite store directly.
+ * The engine's StateStore with `state.thread: true`: the SQLite store on a thread of its own (state-thread.ts),
+ * so that buffering, checkpoints, dedup and pruning overlap with the pipeline on the engine's thread. Calls
+ * keep their order; each resolves once the state thread has committed it, so the delivery guarantees are
+ * those of the SQLite store. Otherwise, and for short CLI commands, the engine uses the SQLite store directly.
  */
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
