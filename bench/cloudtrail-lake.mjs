@@ -15,7 +15,6 @@ import { generateW1 } from "./w1.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const CLI = path.join(ROOT, "packages/core/dist/cli/main.js");
-const TESTING = path.join(ROOT, "packages/plugin-cloudtrail-lake/dist/testing/index.js");
 const ARN = "arn:aws:cloudtrail:us-east-1:123456789012:channel/bench";
 
 /** User + system CPU seconds of a live process, from /proc (Linux); undefined elsewhere. */
@@ -56,7 +55,8 @@ function run(config, env) {
 
 /** One measurement: `records` W1 alerts through the pipeline to a loopback channel. */
 async function measure({ records, dir, name, options = "", latencyMs }) {
-  const { startFakeLake, TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY } = await import(TESTING);
+  const { startFakeLake, TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY } =
+    await import("@logshipper/plugin-cloudtrail-lake/testing");
   const lake = await startFakeLake({ channels: [{ arn: ARN }] });
   if (latencyMs) lake.setRandom({ slow: 1, slowMs: latencyMs });
   const work = fs.mkdtempSync(path.join(dir, "lake-"));

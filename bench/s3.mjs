@@ -5,12 +5,11 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { generateW1 } from "./w1.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const CLI = path.join(ROOT, "packages/core/dist/cli/main.js");
-const TESTING = path.join(ROOT, "packages/plugin-s3/dist/testing/s3-server.js");
 
 function run(config) {
   return new Promise((resolve, reject) => {
@@ -41,13 +40,13 @@ function run(config) {
 
 /** Rows: file -> s3 and s3 -> file, with records/s and MB/s of NDJSON input. */
 export async function benchS3({ records, dir }) {
-  const { FakeS3 } = await import(pathToFileURL(TESTING).href);
+  const { FakeS3 } = await import("@logshipper/plugin-s3/testing");
   const s3 = await new FakeS3().start();
   try {
     await s3.createBucket("bench");
     const bytes = generateW1(path.join(dir, "w1-s3.ndjson"), records);
     const mb = bytes / 1024 / 1024;
-    const aws = `endpoint: "${s3.url}", forcePathStyle: true, region: us-east-1, accessKeyId: S3RVER, secretAccessKey: S3RVER`;
+    const aws = `endpoint: "${s3.url}", forcePathStyle: true, region: us-east-1, credentials: { accessKeyId: S3RVER, secretAccessKey: S3RVER }`;
     const write = path.join(dir, "file-to-s3.yaml");
     fs.writeFileSync(
       write,

@@ -17,7 +17,7 @@ import {
   TEST_ACCESS_KEY_ID,
   TEST_SECRET_ACCESS_KEY,
   type FakeLake,
-} from "../packages/plugin-cloudtrail-lake/src/testing/index.js";
+} from "@logshipper/plugin-cloudtrail-lake/testing";
 import { generateAlerts, runCli, startCli, tempDir, writeConfig } from "./helpers.js";
 
 const ACCOUNT = "123456789012";

@@ -8,12 +8,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readBucket, writeBucket } from "../packages/plugin-s3/src/testing/objects.js";
 import {
+  readBucket,
   sampleMessages,
   startSqsFixture,
+  writeBucket,
   type SqsFixture,
-} from "../packages/plugin-s3/src/testing/sqs-fixture.js";
+} from "@logshipper/plugin-s3/testing";
 import { readOutputRecords, runCli, SAMPLES, startCli, tempDir, writeConfig } from "./helpers.js";
 
 const LAKE = "panoptica-lake";
@@ -30,7 +31,7 @@ afterAll(async () => {
 
 /** Connection options of every s3 configuration in these tests (the secret comes from the environment). */
 function aws(): string {
-  return `endpoint: "${fx.s3.url}", forcePathStyle: true, region: us-east-1, accessKeyId: S3RVER, secretAccessKey: "\${TEST_S3_SECRET}"`;
+  return `endpoint: "${fx.s3.url}", forcePathStyle: true, region: us-east-1, credentials: { accessKeyId: S3RVER, secretAccessKey: "\${TEST_S3_SECRET}" }`;
 }
 
 function pipelineConfig(dir: string, queueUrl: string): string {

@@ -13,8 +13,8 @@ import { Hash } from "@smithy/hash-node";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
-import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { z } from "@logshipper/core/sdk";
+import type { AwsCredentialIdentityProvider } from "@logshipper/aws";
 import { AwsApiError, BadResponseError, CredentialsError, RequestTimeoutError } from "./errors.js";
 
 export interface DataClientOptions {

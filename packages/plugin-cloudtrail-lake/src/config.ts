@@ -1,39 +1,13 @@
 /**
  * Options of the `cloudtrail-lake` destination: zod schemas that core validates when the configuration loads.
  * Core options (`plugin`, `dedup`, `batch`, `retry`) are split off by core before this schema sees the object.
+ * The AWS options (credentials, roleArn, roleExternalId, roleSessionName, stsEndpoint) are the shared ones of
+ * `@logshipper/aws` (docs/configuration.md, "AWS options"); `externalId` is the channel's, sent with
+ * PutAuditEvents, and also AssumeRole's when `roleExternalId` is not set.
  */
+import { awsOptions, checkAwsOptions, externalIdText, httpUrl } from "@logshipper/aws";
 import { duration, secret, z } from "@logshipper/core/sdk";
 import { CHANNEL_ARN_PATTERN } from "./arn.js";
-
-const httpUrl = z.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" });
-
-/** PutAuditEvents' `externalId` (and STS's): 2-1224 characters of `[\w+=,.@:/-]`. */
-const externalIdText = z
-  .string()
-  .min(2)
-  .max(1224)
-  .regex(/^[\w+=,.@:/-]*$/, "may contain only letters, digits and + = , . @ : / - _");
-
-const credentials = z
-  .object({
-    accessKeyId: z.string().min(16).max(128).optional().describe("Static access key id"),
-    secretAccessKey: secret(z.string().min(1).describe("Static secret access key")).optional(),
-    sessionToken: secret(z.string().min(1).describe("Session token of temporary static keys")).optional(),
-    profile: z.string().min(1).optional().describe("Named profile of ~/.aws/config and ~/.aws/credentials"),
-  })
-  .strict()
-  .superRefine((c, ctx) => {
-    const hasKeys = c.accessKeyId !== undefined || c.secretAccessKey !== undefined;
-    if (hasKeys && (c.accessKeyId === undefined || c.secretAccessKey === undefined))
-      ctx.addIssue({ code: "custom", message: "set accessKeyId and secretAccessKey together" });
-    if (hasKeys && c.profile !== undefined)
-      ctx.addIssue({ code: "custom", message: "set either static keys or profile, not both" });
-    if (!hasKeys && c.profile === undefined)
-      ctx.addIssue({ code: "custom", message: "set accessKeyId + secretAccessKey, or profile" });
-  })
-  .describe(
-    "Credentials; default: the AWS default chain (environment, ~/.aws profile, web identity, container or instance role)",
-  );
 
 export const cloudTrailLakeConfig = z
   .object({
@@ -49,6 +23,7 @@ export const cloudTrailLakeConfig = z
         "External ID of the channel's resource policy, sent with every PutAuditEvents call; also the ExternalId of AssumeRole when roleArn is set and roleExternalId is not",
       ),
     ).optional(),
+    ...awsOptions,
     region: z
       .string()
       .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "expected an AWS region such as us-east-1")
@@ -60,23 +35,15 @@ export const cloudTrailLakeConfig = z
     controlEndpoint: httpUrl
       .optional()
       .describe("CloudTrail endpoint override (GetChannel, Lake queries); default: the regional endpoint"),
-    stsEndpoint: httpUrl.optional().describe("STS endpoint override for AssumeRole"),
     fips: z.boolean().default(false).describe("Use the FIPS endpoints (cloudtrail-data-fips.<region>...)"),
     dualstack: z.boolean().default(false).describe("Use the dual-stack (IPv4 and IPv6) endpoints"),
-    credentials: credentials.optional(),
-    roleArn: z
-      .string()
-      .regex(/^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "expected an IAM role ARN")
-      .optional()
-      .describe("Assume this role (STS AssumeRole) with the base credentials before calling CloudTrail"),
     roleExternalId: secret(
       externalIdText.describe("ExternalId of AssumeRole (default: externalId)"),
     ).optional(),
-    roleSessionName: z
-      .string()
-      .regex(/^[\w+=,.@-]{2,64}$/, "2-64 characters of letters, digits and + = , . @ - _")
+    roleSessionName: awsOptions.roleSessionName
+      .unwrap()
       .default("logshipper")
-      .describe("RoleSessionName of AssumeRole"),
+      .describe("RoleSessionName of AssumeRole (default: logshipper)"),
     additionalData: z
       .boolean()
       .default(false)
@@ -100,9 +67,6 @@ export const cloudTrailLakeConfig = z
       ),
     timeout: duration().default(30_000).describe("Time limit of one API request (default 30s)"),
   })
-  .superRefine((c, ctx) => {
-    if (c.roleExternalId !== undefined && c.roleArn === undefined)
-      ctx.addIssue({ code: "custom", path: ["roleExternalId"], message: "only used with roleArn" });
-  });
+  .superRefine(checkAwsOptions);
 
 export type CloudTrailLakeConfig = z.output<typeof cloudTrailLakeConfig>;

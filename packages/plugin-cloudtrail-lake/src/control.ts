@@ -9,7 +9,7 @@ import {
   type GetChannelCommandOutput,
 } from "@aws-sdk/client-cloudtrail";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
-import type { AwsCredentialIdentityProvider } from "@smithy/types";
+import type { AwsCredentialIdentityProvider } from "@logshipper/aws";
 import { AwsApiError, CredentialsError } from "./errors.js";
 
 export interface ControlClientOptions {

@@ -1,11 +1,14 @@
 /**
- * Credentials: the memoized provider, and role-based access (STS AssumeRole with an ExternalId on the loopback
- * server, then PutAuditEvents signed with the temporary keys and their session token).
+ * Credentials: role-based access (STS AssumeRole with an ExternalId on the loopback server, then PutAuditEvents
+ * signed with the temporary keys and their session token), and failures as `CredentialsError`. The provider
+ * itself (memoization, static keys, profiles) is tested in @logshipper/aws.
  */
 import { fakeContext } from "@logshipper/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { credentialProvider, memoize } from "./credentials.js";
-import { CLOUDTRAIL_ERROR_CODES as CODES, CredentialsError } from "./errors.js";
+import { cloudTrailLakeConfig } from "./config.js";
+import { credentialProvider, credentialsFailure } from "./credentials.js";
+import { ERROR_CODES as CODES } from "./error-codes.js";
+import { CredentialsError } from "./errors.js";
 import { cloudTrailLakeDestination } from "./index.js";
 import { startFakeLake, TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY, type FakeLake } from "./testing/index.js";
 import { lakeRecords } from "./testing/records.js";
@@ -49,38 +52,37 @@ describe("credentials", () => {
     const error: unknown = await dest
       .send(lakeRecords(1), new AbortController().signal)
       .catch((e: unknown) => e);
-    expect(error).toMatchObject({ kind: "config", code: CODES.credentials });
+    expect(error).toMatchObject({ kind: "config", code: CODES.CLOUDTRAIL_CREDENTIALS });
     expect((error as Error).message).toContain("AccessDenied");
     await dest.close?.();
   });
 
-  it("fetches once, again only near expiry, and never caches a failure", async () => {
-    let now = 0;
-    let calls = 0;
-    let fail = true;
-    const provider = memoize(
-      () => {
-        calls++;
-        if (fail) return Promise.reject(new Error("no profile"));
-        return Promise.resolve({ ...base, expiration: new Date(3_600_000) });
-      },
-      () => now,
-    );
-    await expect(provider()).rejects.toBeInstanceOf(CredentialsError);
-    fail = false;
-    await provider();
-    await provider();
-    expect(calls).toBe(2);
-    now = 3_600_000 - 60_000; // within 5 minutes of expiry
-    await provider();
-    expect(calls).toBe(3);
-  });
-
-  it("uses static keys from the options as they are", async () => {
+  it("a provider that finds no credentials fails with a CredentialsError", async () => {
     const provider = credentialProvider(
-      { credentials: { ...base, sessionToken: "tok" }, roleSessionName: "x" },
+      { credentials: { profile: "logshipper-no-such-profile" }, roleSessionName: "x" },
       "us-east-1",
     );
-    expect(await provider()).toEqual({ ...base, sessionToken: "tok" });
+    const error: unknown = await provider().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CredentialsError);
+    expect((error as Error).message).toMatch(/^no usable AWS credentials: /);
+  });
+
+  it("takes the channel's externalId for AssumeRole when roleExternalId is not set", async () => {
+    const config = cloudTrailLakeConfig.parse({
+      channelArn: ARN,
+      endpoint: lake.url,
+      stsEndpoint: lake.url,
+      credentials: base,
+      roleArn: ROLE,
+      externalId: "role-ext-42",
+    });
+    const dest = cloudTrailLakeDestination.create(config, fakeContext());
+    await dest.send(lakeRecords(1), new AbortController().signal);
+    expect(lake.requests.at(-1)?.accessKeyId).toMatch(/^ASIA/);
+    await dest.close?.();
+  });
+
+  it("says in the message that no usable credentials were found", () => {
+    expect(credentialsFailure(new Error("x")).message).toBe("no usable AWS credentials: x");
   });
 });

@@ -11,7 +11,7 @@ import {
 } from "@logshipper/core/sdk";
 import { destinationContract, fakeContext } from "@logshipper/core/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CLOUDTRAIL_ERROR_CODES as CODES } from "./errors.js";
+import { ERROR_CODES as CODES } from "./error-codes.js";
 import { uuidv5 } from "./ids.js";
 import { cloudTrailLakeDestination, plugins } from "./index.js";
 import { AUDIT_EVENT_ID_NAMESPACE } from "./ids.js";
@@ -108,7 +108,11 @@ describe("cloudtrail-lake destination", () => {
     expect(first.outcomes).toEqual([
       { status: "retryable", reason: "Throttling: injected Throttling" },
       { status: "retryable", reason: "InternalFailure: injected InternalFailure" },
-      { status: "permanent", reason: "FieldTooLong: injected FieldTooLong", code: CODES.eventRejected },
+      {
+        status: "permanent",
+        reason: "FieldTooLong: injected FieldTooLong",
+        code: CODES.CLOUDTRAIL_EVENT_REJECTED,
+      },
       { status: "ok" },
       { status: "ok" },
     ]);
@@ -129,7 +133,7 @@ describe("cloudtrail-lake destination", () => {
     const dest = destination();
     const result = await dest.send([...lakeRecords(2), bad], signal());
     expect(result.outcomes.map((o) => o.status)).toEqual(["ok", "ok", "permanent"]);
-    expect(result.outcomes[2]).toMatchObject({ code: CODES.eventInvalid });
+    expect(result.outcomes[2]).toMatchObject({ code: CODES.CLOUDTRAIL_EVENT_INVALID });
     expect(lake.events).toHaveLength(2);
     await dest.close?.();
   });
@@ -190,23 +194,25 @@ describe("cloudtrail-lake destination: failures", () => {
     lake.queueFault({ kind: "throttle" });
     const error = await failure(destination());
     expect(error).toBeInstanceOf(RetryableError);
-    expect(error).toMatchObject({ code: CODES.throttled });
+    expect(error).toMatchObject({ code: CODES.CLOUDTRAIL_THROTTLED });
     expect(lake.events).toHaveLength(0);
   });
 
   it("5xx is retryable", async () => {
     lake.queueFault({ kind: "error", status: 503, type: "ServiceUnavailableException" });
-    expect(await failure(destination())).toMatchObject({ kind: "retryable", code: CODES.server });
+    expect(await failure(destination())).toMatchObject({ kind: "retryable", code: CODES.CLOUDTRAIL_SERVER });
   });
 
   it("a dropped connection is retryable", async () => {
     lake.queueFault({ kind: "drop" });
-    expect(await failure(destination())).toMatchObject({ kind: "retryable", code: CODES.network });
+    expect(await failure(destination())).toMatchObject({ kind: "retryable", code: CODES.CLOUDTRAIL_NETWORK });
   });
 
   it("a server that does not answer in time is retryable", async () => {
     lake.queueFault({ kind: "hang" });
-    expect(await failure(destination({ timeout: "300ms" }))).toMatchObject({ code: CODES.timeout });
+    expect(await failure(destination({ timeout: "300ms" }))).toMatchObject({
+      code: CODES.CLOUDTRAIL_TIMEOUT,
+    });
   });
 
   it("shutdown cancels a request in flight; nothing is acknowledged", async () => {
@@ -216,7 +222,7 @@ describe("cloudtrail-lake destination: failures", () => {
     const sending = dest.send(lakeRecords(2), controller.signal).catch((e: unknown) => e);
     await new Promise((r) => setTimeout(r, 50));
     controller.abort();
-    expect(await sending).toMatchObject({ kind: "retryable", code: CODES.aborted });
+    expect(await sending).toMatchObject({ kind: "retryable", code: CODES.CLOUDTRAIL_ABORTED });
     await dest.close?.();
   });
 
@@ -225,17 +231,17 @@ describe("cloudtrail-lake destination: failures", () => {
       destination({ credentials: { accessKeyId: TEST_ACCESS_KEY_ID, secretAccessKey: "not-the-secret" } }),
     );
     expect(error).toBeInstanceOf(ConfigurationError);
-    expect(error).toMatchObject({ code: CODES.auth });
+    expect(error).toMatchObject({ code: CODES.CLOUDTRAIL_AUTH });
     expect((error as Error).message).toContain("InvalidSignatureException");
   });
 
   it("a missing channel, a wrong externalId or AccountNotSubscribed pause the destination", async () => {
     const missing = await failure(destination({ channelArn: `${ARN}-gone` }));
-    expect(missing).toMatchObject({ kind: "config", code: CODES.channelNotFound });
+    expect(missing).toMatchObject({ kind: "config", code: CODES.CLOUDTRAIL_CHANNEL_NOT_FOUND });
     const ext = await failure(destination({ channelArn: EXT_ARN, externalId: "wrong-id" }));
-    expect(ext).toMatchObject({ kind: "config", code: CODES.channelPermission });
+    expect(ext).toMatchObject({ kind: "config", code: CODES.CLOUDTRAIL_CHANNEL_PERMISSION });
     lake.queueFault({ kind: "events", errors: { "*": "AccountNotSubscribed" } });
-    expect(await failure(destination())).toMatchObject({ kind: "config", code: CODES.account });
+    expect(await failure(destination())).toMatchObject({ kind: "config", code: CODES.CLOUDTRAIL_ACCOUNT });
   });
 
   it("a configuration failure after part of the batch was accepted is answered per record", async () => {
@@ -248,7 +254,10 @@ describe("cloudtrail-lake destination: failures", () => {
 
   it("check() names a missing channel", async () => {
     const dest = destination({ channelArn: `${ARN}-gone` });
-    await expect(dest.check?.()).rejects.toMatchObject({ kind: "config", code: CODES.channelNotFound });
+    await expect(dest.check?.()).rejects.toMatchObject({
+      kind: "config",
+      code: CODES.CLOUDTRAIL_CHANNEL_NOT_FOUND,
+    });
     await dest.close?.();
   });
 

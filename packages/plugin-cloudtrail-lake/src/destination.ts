@@ -17,11 +17,11 @@ import {
 } from "@logshipper/core/sdk";
 import type { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { dataEndpoint, parseChannelArn, type ChannelArn } from "./arn.js";
-import { CloudTrailDataClient } from "./client.js";
+import { LakeClients } from "./clients.js";
 import type { CloudTrailLakeConfig } from "./config.js";
-import { channelStores, createControlClient, describeChannel, getChannel, fromSdkError } from "./control.js";
-import { credentialProvider } from "./credentials.js";
-import { classify, CLOUDTRAIL_ERROR_CODES } from "./errors.js";
+import { channelStores, describeChannel, getChannel, fromSdkError } from "./control.js";
+import { ERROR_CODES } from "./error-codes.js";
+import { classify } from "./errors.js";
 import { eventResults, requestFailure, settle, type RecordResult } from "./outcomes.js";
 import { pack, requestBody } from "./pack.js";
 import { MAX_REQUEST_BYTES, MAX_REQUEST_EVENTS, prepare, type PreparedEntry } from "./prepare.js";
@@ -44,28 +44,9 @@ export function createCloudTrailLakeDestination(
   const limiter = accountLimiter(`${channel.partition}:${channel.account}`, config.maxRequestsPerSecond);
   const now = () => ctx.clock.now();
 
-  // Connect lazily: `create` also runs for `validate`, which must not do I/O.
-  let credentials: ReturnType<typeof credentialProvider> | undefined;
-  let dataClient: CloudTrailDataClient | undefined;
-  let controlClient: CloudTrailClient | undefined;
-  const creds = () => (credentials ??= credentialProvider(config, region));
-  const data = () =>
-    (dataClient ??= new CloudTrailDataClient({
-      endpoint,
-      region,
-      credentials: creds(),
-      timeoutMs: config.timeout,
-      maxSockets: config.concurrency * 2,
-    }));
-  const control = () =>
-    (controlClient ??= createControlClient({
-      region,
-      credentials: creds(),
-      endpoint: config.controlEndpoint,
-      fips: config.fips,
-      dualstack: config.dualstack,
-      timeoutMs: config.timeout,
-    }));
+  const clients = new LakeClients(config, region, endpoint);
+  const data = () => clients.data();
+  const control = () => clients.control();
 
   /** Send one request and put a result for each of its entries in `results`. */
   async function sendRequest(entries: IndexedEntry[], results: RecordResult[], signal: AbortSignal) {
@@ -133,34 +114,40 @@ export function createCloudTrailLakeDestination(
     },
 
     // `logshipper test-destination`: one event an operator can find with `logshipper lake query`.
-    async test() {
-      const uid = randomUUID();
-      const record = testRecord(ctx.name, uid, now());
-      const [result] = await sendAll([record], ctx.signal);
-      if (result?.status !== "ok") {
-        const outcome = settle([result!]).outcomes[0];
-        throw new PermanentError(`${action}: the test event was not accepted: ${describe(outcome)}`, {
-          code: CLOUDTRAIL_ERROR_CODES.eventRejected,
-        });
-      }
-      const stores = await getChannel(control(), config.channelArn, ctx.signal)
-        .then(channelStores)
-        .catch(() => []);
-      const store = stores[0] ?? "<event-data-store-id>";
-      return (
-        `channel ${config.channelArn} accepted a test event (UID ${uid}); find it with: logshipper lake query ` +
-        `--event-data-store ${store} --sql "SELECT eventData FROM ${store} WHERE eventData.uid = '${uid}'"`
-      );
-    },
+    test: () => sendTestEvent(config.channelArn, action, sendAll, control, ctx),
 
     close() {
-      dataClient?.close();
-      controlClient?.destroy();
-      dataClient = undefined;
-      controlClient = undefined;
+      clients.close();
       return Promise.resolve();
     },
   };
+}
+
+/** Send the test event; say how to find it, or throw why CloudTrail did not accept it. */
+async function sendTestEvent(
+  channelArn: string,
+  action: string,
+  sendAll: (batch: OutputRecord[], signal: AbortSignal) => Promise<RecordResult[]>,
+  control: () => CloudTrailClient,
+  ctx: PluginContext,
+): Promise<string> {
+  const uid = randomUUID();
+  const record = testRecord(ctx.name, uid, ctx.clock.now());
+  const [result] = await sendAll([record], ctx.signal);
+  if (result?.status !== "ok") {
+    const outcome = settle([result!]).outcomes[0];
+    throw new PermanentError(`${action}: the test event was not accepted: ${describe(outcome)}`, {
+      code: ERROR_CODES.CLOUDTRAIL_EVENT_REJECTED,
+    });
+  }
+  const stores = await getChannel(control(), channelArn, ctx.signal)
+    .then(channelStores)
+    .catch(() => []);
+  const store = stores[0] ?? "<event-data-store-id>";
+  return (
+    `channel ${channelArn} accepted a test event (UID ${uid}); find it with: logshipper lake query ` +
+    `--event-data-store ${store} --sql "SELECT eventData FROM ${store} WHERE eventData.uid = '${uid}'"`
+  );
 }
 
 function describe(outcome: { status: string; reason?: string } | undefined): string {

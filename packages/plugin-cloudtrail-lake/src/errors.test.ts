@@ -7,11 +7,11 @@ import {
   AwsApiError,
   BadResponseError,
   classify,
-  CLOUDTRAIL_ERROR_CODES as CODES,
   CredentialsError,
   parseRetryAfter,
   RequestTimeoutError,
 } from "./errors.js";
+import { ERROR_CODES as CODES } from "./error-codes.js";
 import { eventResults, requestFailure, settle } from "./outcomes.js";
 
 const NOW = Date.UTC(2025, 10, 22, 12);
@@ -21,21 +21,21 @@ const api = (status: number, type: string, retryAfter?: string) =>
 describe("classify", () => {
   it("maps PutAuditEvents' documented request errors", () => {
     const table: [number, string, string, string][] = [
-      [400, "ChannelNotFound", "config", CODES.channelNotFound],
-      [400, "ChannelInsufficientPermission", "config", CODES.channelPermission],
-      [400, "ChannelUnsupportedSchema", "config", CODES.channelSchema],
-      [400, "InvalidChannelARN", "config", CODES.channelArn],
-      [400, "UnsupportedOperationException", "config", CODES.unsupported],
-      [400, "DuplicatedAuditEventId", "permanent", CODES.duplicateId],
-      [400, "ValidationException", "permanent", CODES.rejected],
-      [429, "ThrottlingException", "retryable", CODES.throttled],
-      [400, "ThrottlingException", "retryable", CODES.throttled],
-      [500, "InternalFailure", "retryable", CODES.server],
-      [503, "ServiceUnavailableException", "retryable", CODES.server],
-      [403, "InvalidSignatureException", "config", CODES.auth],
-      [403, "UnrecognizedClientException", "config", CODES.auth],
-      [400, "ExpiredTokenException", "config", CODES.auth],
-      [404, "HTTP404", "config", CODES.endpoint],
+      [400, "ChannelNotFound", "config", CODES.CLOUDTRAIL_CHANNEL_NOT_FOUND],
+      [400, "ChannelInsufficientPermission", "config", CODES.CLOUDTRAIL_CHANNEL_PERMISSION],
+      [400, "ChannelUnsupportedSchema", "config", CODES.CLOUDTRAIL_CHANNEL_SCHEMA],
+      [400, "InvalidChannelARN", "config", CODES.CLOUDTRAIL_CHANNEL_ARN],
+      [400, "UnsupportedOperationException", "config", CODES.CLOUDTRAIL_UNSUPPORTED],
+      [400, "DuplicatedAuditEventId", "permanent", CODES.CLOUDTRAIL_DUPLICATE_ID],
+      [400, "ValidationException", "permanent", CODES.CLOUDTRAIL_REJECTED],
+      [429, "ThrottlingException", "retryable", CODES.CLOUDTRAIL_THROTTLED],
+      [400, "ThrottlingException", "retryable", CODES.CLOUDTRAIL_THROTTLED],
+      [500, "InternalFailure", "retryable", CODES.CLOUDTRAIL_SERVER],
+      [503, "ServiceUnavailableException", "retryable", CODES.CLOUDTRAIL_SERVER],
+      [403, "InvalidSignatureException", "config", CODES.CLOUDTRAIL_AUTH],
+      [403, "UnrecognizedClientException", "config", CODES.CLOUDTRAIL_AUTH],
+      [400, "ExpiredTokenException", "config", CODES.CLOUDTRAIL_AUTH],
+      [404, "HTTP404", "config", CODES.CLOUDTRAIL_ENDPOINT],
     ];
     for (const [status, type, kind, code] of table) {
       expect(api(status, type), `${status} ${type}`).toMatchObject({ kind, code });
@@ -57,21 +57,24 @@ describe("classify", () => {
   it("maps network, timeout, abort, credentials and protocol failures", () => {
     const net = (code: string, name?: string) =>
       classify(Object.assign(new Error(code), { code }, name ? { name } : {}), "x");
-    expect(net("ECONNREFUSED")).toMatchObject({ kind: "retryable", code: CODES.network });
-    expect(net("ECONNRESET", "TimeoutError")).toMatchObject({ kind: "retryable", code: CODES.network });
-    expect(net("ENOTFOUND")).toMatchObject({ kind: "config", code: CODES.connect });
-    expect(net("CERT_HAS_EXPIRED")).toMatchObject({ kind: "config", code: CODES.connect });
-    expect(classify(new RequestTimeoutError("late"), "x")).toMatchObject({ code: CODES.timeout });
+    expect(net("ECONNREFUSED")).toMatchObject({ kind: "retryable", code: CODES.CLOUDTRAIL_NETWORK });
+    expect(net("ECONNRESET", "TimeoutError")).toMatchObject({
+      kind: "retryable",
+      code: CODES.CLOUDTRAIL_NETWORK,
+    });
+    expect(net("ENOTFOUND")).toMatchObject({ kind: "config", code: CODES.CLOUDTRAIL_CONNECT });
+    expect(net("CERT_HAS_EXPIRED")).toMatchObject({ kind: "config", code: CODES.CLOUDTRAIL_CONNECT });
+    expect(classify(new RequestTimeoutError("late"), "x")).toMatchObject({ code: CODES.CLOUDTRAIL_TIMEOUT });
     expect(classify(Object.assign(new Error("a"), { name: "AbortError" }), "x")).toMatchObject({
-      code: CODES.aborted,
+      code: CODES.CLOUDTRAIL_ABORTED,
     });
     expect(classify(new CredentialsError("none"), "x")).toMatchObject({
       kind: "config",
-      code: CODES.credentials,
+      code: CODES.CLOUDTRAIL_CREDENTIALS,
     });
     expect(classify(new BadResponseError("odd"), "x")).toMatchObject({
       kind: "config",
-      code: CODES.badResponse,
+      code: CODES.CLOUDTRAIL_BAD_RESPONSE,
     });
     const bug = new TypeError("bug");
     expect(classify(bug, "x")).toBe(bug);
@@ -94,15 +97,15 @@ describe("classify", () => {
       Object.assign(new Error("m"), { name, $fault: "client", $metadata: { httpStatusCode: status } });
     expect(classify(fromSdkError(sdk("ChannelNotFoundException", 400)), "GetChannel")).toMatchObject({
       kind: "config",
-      code: CODES.channelNotFound,
+      code: CODES.CLOUDTRAIL_CHANNEL_NOT_FOUND,
     });
     expect(classify(fromSdkError(sdk("AccessDeniedException", 400)), "GetChannel")).toMatchObject({
-      code: CODES.auth,
+      code: CODES.CLOUDTRAIL_AUTH,
     });
     const creds = Object.assign(new Error("Could not load credentials"), {
       name: "CredentialsProviderError",
     });
-    expect(classify(fromSdkError(creds), "GetChannel")).toMatchObject({ code: CODES.credentials });
+    expect(classify(fromSdkError(creds), "GetChannel")).toMatchObject({ code: CODES.CLOUDTRAIL_CREDENTIALS });
   });
 });
 
@@ -128,23 +131,27 @@ describe("outcomes", () => {
   });
 
   it("throws when nothing was accepted and one request-level error explains it", () => {
-    const throttled = requestFailure(new RetryableError("slow", { code: CODES.throttled, retryAfterMs: 10 }));
+    const throttled = requestFailure(
+      new RetryableError("slow", { code: CODES.CLOUDTRAIL_THROTTLED, retryAfterMs: 10 }),
+    );
     expect(() => settle([throttled, throttled])).toThrow(RetryableError);
-    const config = requestFailure(new ConfigurationError("gone", { code: CODES.channelNotFound }));
+    const config = requestFailure(
+      new ConfigurationError("gone", { code: CODES.CLOUDTRAIL_CHANNEL_NOT_FOUND }),
+    );
     expect(() => settle([throttled, config])).toThrow(ConfigurationError);
     const bug = requestFailure(new TypeError("bug"));
     expect(() => settle([bug])).toThrow(TypeError);
   });
 
   it("answers per record once anything was accepted, or when failures are per event", () => {
-    const config = requestFailure(new ConfigurationError("gone", { code: CODES.account }));
+    const config = requestFailure(new ConfigurationError("gone", { code: CODES.CLOUDTRAIL_ACCOUNT }));
     expect(settle([{ status: "ok" }, config]).outcomes).toEqual([
       { status: "ok" },
       { status: "retryable", reason: "gone" },
     ]);
-    const permanent = requestFailure(new PermanentError("no", { code: CODES.rejected }));
+    const permanent = requestFailure(new PermanentError("no", { code: CODES.CLOUDTRAIL_REJECTED }));
     expect(settle([permanent]).outcomes).toEqual([
-      { status: "permanent", reason: "no", code: CODES.rejected },
+      { status: "permanent", reason: "no", code: CODES.CLOUDTRAIL_REJECTED },
     ]);
     expect(settle([{ status: "retryable", reason: "Throttling: x" }]).outcomes).toEqual([
       { status: "retryable", reason: "Throttling: x" },

@@ -10,42 +10,15 @@
  */
 import { RETRYABLE_NETWORK_CODES, CONFIGURATION_NETWORK_CODES, parseRetryAfter } from "@logshipper/core/sdk";
 import { ConfigurationError, LogShipperError, PermanentError, RetryableError } from "@logshipper/core/sdk";
+import { ERROR_CODES } from "./error-codes.js";
 
-export const CLOUDTRAIL_ERROR_CODES = {
-  network: "LS_ERR_CLOUDTRAIL_NETWORK",
-  timeout: "LS_ERR_CLOUDTRAIL_TIMEOUT",
-  aborted: "LS_ERR_CLOUDTRAIL_ABORTED",
-  throttled: "LS_ERR_CLOUDTRAIL_THROTTLED",
-  server: "LS_ERR_CLOUDTRAIL_SERVER",
-  auth: "LS_ERR_CLOUDTRAIL_AUTH",
-  credentials: "LS_ERR_CLOUDTRAIL_CREDENTIALS",
-  connect: "LS_ERR_CLOUDTRAIL_CONNECT",
-  endpoint: "LS_ERR_CLOUDTRAIL_ENDPOINT",
-  badResponse: "LS_ERR_CLOUDTRAIL_BAD_RESPONSE",
-  channelNotFound: "LS_ERR_CLOUDTRAIL_CHANNEL_NOT_FOUND",
-  channelPermission: "LS_ERR_CLOUDTRAIL_CHANNEL_PERMISSION",
-  channelSchema: "LS_ERR_CLOUDTRAIL_CHANNEL_SCHEMA",
-  channelArn: "LS_ERR_CLOUDTRAIL_CHANNEL_ARN",
-  unsupported: "LS_ERR_CLOUDTRAIL_UNSUPPORTED",
-  account: "LS_ERR_CLOUDTRAIL_ACCOUNT",
-  duplicateId: "LS_ERR_CLOUDTRAIL_DUPLICATE_ID",
-  rejected: "LS_ERR_CLOUDTRAIL_REJECTED",
-  eventRejected: "LS_ERR_CLOUDTRAIL_EVENT_REJECTED",
-  eventInvalid: "LS_ERR_CLOUDTRAIL_EVENT_INVALID",
-  eventTooLarge: "LS_ERR_CLOUDTRAIL_EVENT_TOO_LARGE",
-  queryFailed: "LS_ERR_CLOUDTRAIL_QUERY_FAILED",
-  queryInvalid: "LS_ERR_CLOUDTRAIL_QUERY_INVALID",
-  queryStore: "LS_ERR_CLOUDTRAIL_QUERY_STORE",
-  queryUsage: "LS_ERR_CLOUDTRAIL_QUERY_USAGE",
-} as const;
-
-const C = CLOUDTRAIL_ERROR_CODES;
+const C = ERROR_CODES;
 
 /** A `lake query` argument that cannot work: the CLI exits 2 (`exitCode`). */
 export class QueryUsageError extends LogShipperError {
   readonly exitCode = 2;
   constructor(message: string) {
-    super(CLOUDTRAIL_ERROR_CODES.queryUsage, message);
+    super(C.CLOUDTRAIL_QUERY_USAGE, message);
   }
 }
 
@@ -112,25 +85,37 @@ const SERVER = new Set([
 
 /** Request-level errors of PutAuditEvents and of the CloudTrail API, with what they mean for the operator. */
 const CONFIG_TYPES: Record<string, { code: string; hint: string }> = {
-  ChannelNotFound: { code: C.channelNotFound, hint: "check channelArn: the channel does not exist" },
-  ChannelNotFoundException: { code: C.channelNotFound, hint: "check channelArn: the channel does not exist" },
+  ChannelNotFound: {
+    code: C.CLOUDTRAIL_CHANNEL_NOT_FOUND,
+    hint: "check channelArn: the channel does not exist",
+  },
+  ChannelNotFoundException: {
+    code: C.CLOUDTRAIL_CHANNEL_NOT_FOUND,
+    hint: "check channelArn: the channel does not exist",
+  },
   ChannelInsufficientPermission: {
-    code: C.channelPermission,
+    code: C.CLOUDTRAIL_CHANNEL_PERMISSION,
     hint: "the channel's resource policy does not allow these credentials (or externalId does not match it)",
   },
   ChannelUnsupportedSchema: {
-    code: C.channelSchema,
+    code: C.CLOUDTRAIL_CHANNEL_SCHEMA,
     hint: "the channel's event data store does not take integration events (ActivityAuditLog)",
   },
-  InvalidChannelARN: { code: C.channelArn, hint: "channelArn is not a valid channel ARN" },
-  ChannelARNInvalidException: { code: C.channelArn, hint: "channelArn is not a valid channel ARN" },
+  InvalidChannelARN: { code: C.CLOUDTRAIL_CHANNEL_ARN, hint: "channelArn is not a valid channel ARN" },
+  ChannelARNInvalidException: {
+    code: C.CLOUDTRAIL_CHANNEL_ARN,
+    hint: "channelArn is not a valid channel ARN",
+  },
   UnsupportedOperationException: {
-    code: C.unsupported,
+    code: C.CLOUDTRAIL_UNSUPPORTED,
     hint: "this account or region does not support CloudTrail Lake ingestion (closed to new customers from 31 May 2026)",
   },
-  EventDataStoreNotFoundException: { code: C.queryStore, hint: "no such event data store" },
-  InactiveEventDataStoreException: { code: C.queryStore, hint: "the event data store is not enabled" },
-  EventDataStoreARNInvalidException: { code: C.queryStore, hint: "not a valid event data store" },
+  EventDataStoreNotFoundException: { code: C.CLOUDTRAIL_QUERY_STORE, hint: "no such event data store" },
+  InactiveEventDataStoreException: {
+    code: C.CLOUDTRAIL_QUERY_STORE,
+    hint: "the event data store is not enabled",
+  },
+  EventDataStoreARNInvalidException: { code: C.CLOUDTRAIL_QUERY_STORE, hint: "not a valid event data store" },
 };
 
 function classifyApi(error: AwsApiError, message: string, now: number): Error {
@@ -139,26 +124,29 @@ function classifyApi(error: AwsApiError, message: string, now: number): Error {
   const retryAfterMs = parseRetryAfter(error.retryAfter, now);
   const hint = retryAfterMs !== undefined ? { retryAfterMs } : {};
   if (status === 429 || THROTTLING.has(type))
-    return new RetryableError(message, { ...cause, ...hint, code: C.throttled });
+    return new RetryableError(message, { ...cause, ...hint, code: C.CLOUDTRAIL_THROTTLED });
   const config = CONFIG_TYPES[type];
   if (config) return new ConfigurationError(`${message} (${config.hint})`, { ...cause, code: config.code });
   if (type === "DuplicatedAuditEventId")
-    return new PermanentError(message, { ...cause, code: C.duplicateId });
+    return new PermanentError(message, { ...cause, code: C.CLOUDTRAIL_DUPLICATE_ID });
   if (type === "InvalidQueryStatementException" || type === "InvalidParameterException")
-    return new PermanentError(message, { ...cause, code: C.queryInvalid });
+    return new PermanentError(message, { ...cause, code: C.CLOUDTRAIL_QUERY_INVALID });
   if (status >= 500 || SERVER.has(type))
-    return new RetryableError(message, { ...cause, ...hint, code: C.server });
+    return new RetryableError(message, { ...cause, ...hint, code: C.CLOUDTRAIL_SERVER });
   if (status === 401 || status === 403 || AUTH.has(type)) {
     const why =
       type === "RequestExpired" || type === "InvalidSignatureException"
         ? "check the credentials and this machine's clock"
         : "check the credentials and their IAM permissions";
-    return new ConfigurationError(`${message} (${why})`, { ...cause, code: C.auth });
+    return new ConfigurationError(`${message} (${why})`, { ...cause, code: C.CLOUDTRAIL_AUTH });
   }
   if (status === 404 || (status >= 300 && status < 400)) {
-    return new ConfigurationError(`${message} (is endpoint right?)`, { ...cause, code: C.endpoint });
+    return new ConfigurationError(`${message} (is endpoint right?)`, {
+      ...cause,
+      code: C.CLOUDTRAIL_ENDPOINT,
+    });
   }
-  return new PermanentError(message, { ...cause, code: C.rejected });
+  return new PermanentError(message, { ...cause, code: C.CLOUDTRAIL_REJECTED });
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -175,21 +163,22 @@ export function classify(error: unknown, action: string, now: number = Date.now(
   const message = `${action}: ${text}`;
   if (error instanceof AwsApiError) return classifyApi(error, message, now);
   if (error instanceof BadResponseError)
-    return new ConfigurationError(message, { cause: error, code: C.badResponse });
+    return new ConfigurationError(message, { cause: error, code: C.CLOUDTRAIL_BAD_RESPONSE });
   if (error instanceof CredentialsError)
-    return new ConfigurationError(message, { cause: error, code: C.credentials });
+    return new ConfigurationError(message, { cause: error, code: C.CLOUDTRAIL_CREDENTIALS });
   const code = errorCode(error);
   const name = (error as Error | null)?.name;
   if (error instanceof RequestTimeoutError || code === "ETIMEDOUT")
-    return new RetryableError(message, { cause: error, code: C.timeout });
+    return new RetryableError(message, { cause: error, code: C.CLOUDTRAIL_TIMEOUT });
   // Before the name: the SDK's HTTP handler names ECONNRESET and EPIPE "TimeoutError".
   if (code !== undefined && RETRYABLE_NETWORK_CODES.has(code))
-    return new RetryableError(message, { cause: error, code: C.network });
-  if (name === "TimeoutError") return new RetryableError(message, { cause: error, code: C.timeout });
+    return new RetryableError(message, { cause: error, code: C.CLOUDTRAIL_NETWORK });
+  if (name === "TimeoutError")
+    return new RetryableError(message, { cause: error, code: C.CLOUDTRAIL_TIMEOUT });
   if (code === "ABORT_ERR" || name === "AbortError")
-    return new RetryableError(message, { cause: error, code: C.aborted });
+    return new RetryableError(message, { cause: error, code: C.CLOUDTRAIL_ABORTED });
   if (code !== undefined && CONFIGURATION_NETWORK_CODES.has(code))
-    return new ConfigurationError(message, { cause: error, code: C.connect });
+    return new ConfigurationError(message, { cause: error, code: C.CLOUDTRAIL_CONNECT });
   return error;
 }
 

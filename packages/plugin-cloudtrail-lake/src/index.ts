@@ -31,7 +31,8 @@ export { prepare, checksum, fitAdditionalData, MAX_REQUEST_BYTES, MAX_REQUEST_EV
 export { pack, requestBody } from "./pack.js";
 export { auditEventId, uuidv5, AUDIT_EVENT_ID_PATTERN } from "./ids.js";
 export { CloudTrailDataClient, type PutAuditEventsResult } from "./client.js";
-export { classify, CLOUDTRAIL_ERROR_CODES, AwsApiError, QueryUsageError } from "./errors.js";
+export { classify, AwsApiError, QueryUsageError } from "./errors.js";
+export { ERROR_CODES } from "./error-codes.js";
 export { createCloudTrailLakeDestination, testRecord } from "./destination.js";
 export {
   runLakeQuery,

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lakeQueryCommand, parseSince } from "./cli.js";
 import { cloudTrailLakeConfig } from "./config.js";
 import { createControlClient } from "./control.js";
-import { CLOUDTRAIL_ERROR_CODES as CODES, QueryUsageError } from "./errors.js";
+import { ERROR_CODES as CODES } from "./error-codes.js";
+import { QueryUsageError } from "./errors.js";
 import { defaultStatement, lakeTime, rowObject, runLakeQuery, type LakeQueryOptions } from "./lake-query.js";
 import { startFakeLake, TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY, type FakeLake } from "./testing/index.js";
 import { lakeEvent } from "./testing/records.js";
@@ -88,17 +89,17 @@ describe("lake query", () => {
   it("reports a failed query, an unknown store and a bad statement with their codes", async () => {
     lake.failQueries = "Query exceeded the time limit";
     await expect(query()).rejects.toMatchObject({
-      code: CODES.queryFailed,
+      code: CODES.CLOUDTRAIL_QUERY_FAILED,
       message: expect.stringMatching(/FAILED: Query exceeded/) as unknown,
     });
     lake.failQueries = undefined;
     await expect(query({ eventDataStore: "eds-none" })).rejects.toMatchObject({
       kind: "config",
-      code: CODES.queryStore,
+      code: CODES.CLOUDTRAIL_QUERY_STORE,
     });
     await expect(query({ sql: "DELETE FROM eds-q" })).rejects.toMatchObject({
       kind: "permanent",
-      code: CODES.queryInvalid,
+      code: CODES.CLOUDTRAIL_QUERY_INVALID,
     });
     await expect(query({ eventDataStore: "bad id!" })).rejects.toBeInstanceOf(QueryUsageError);
   });
@@ -142,7 +143,7 @@ describe("lake query command", () => {
 
   it("refuses what cannot work, with exit code 2", async () => {
     const noRegion = await lakeQueryCommand({ ...base, eventDataStore: "eds-q" }).catch((e: unknown) => e);
-    expect(noRegion).toMatchObject({ code: CODES.queryUsage, exitCode: 2 });
+    expect(noRegion).toMatchObject({ code: CODES.CLOUDTRAIL_QUERY_USAGE, exitCode: 2 });
     const both = lakeQueryCommand({ ...base, eventDataStore: "eds-q", since: "1d", sql: "SELECT 1" });
     await expect(both).rejects.toBeInstanceOf(QueryUsageError);
   });

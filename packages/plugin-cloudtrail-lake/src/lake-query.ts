@@ -17,7 +17,8 @@ import {
 import { LogShipperError } from "@logshipper/core/sdk";
 import { parseEventDataStore } from "./arn.js";
 import { fromSdkError } from "./control.js";
-import { classify, CLOUDTRAIL_ERROR_CODES, QueryUsageError } from "./errors.js";
+import { ERROR_CODES } from "./error-codes.js";
+import { classify, QueryUsageError } from "./errors.js";
 
 export interface LakeQueryOptions {
   client: CloudTrailClient;
@@ -129,7 +130,7 @@ export async function runLakeQuery(options: LakeQueryOptions): Promise<LakeQuery
       if (d.QueryStatus === "FINISHED") break;
       if (d.QueryStatus !== undefined && FAILED.has(d.QueryStatus)) {
         throw new LogShipperError(
-          CLOUDTRAIL_ERROR_CODES.queryFailed,
+          ERROR_CODES.CLOUDTRAIL_QUERY_FAILED,
           `query ${queryId} ${d.QueryStatus}${d.ErrorMessage ? `: ${d.ErrorMessage}` : ""}`,
         );
       }

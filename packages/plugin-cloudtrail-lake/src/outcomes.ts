@@ -17,7 +17,7 @@ import {
   type SendResult,
 } from "@logshipper/core/sdk";
 import type { PutAuditEventsResult } from "./client.js";
-import { CLOUDTRAIL_ERROR_CODES } from "./errors.js";
+import { ERROR_CODES } from "./error-codes.js";
 
 export type RecordResult =
   | { status: "ok" }
@@ -47,11 +47,11 @@ export function eventResults(
       out.set(f.id, { status: "retryable", reason });
     } else if (CONFIG_EVENT_CODES[f.errorCode] !== undefined) {
       const error = new ConfigurationError(`${action}: ${reason} (${CONFIG_EVENT_CODES[f.errorCode]})`, {
-        code: CLOUDTRAIL_ERROR_CODES.account,
+        code: ERROR_CODES.CLOUDTRAIL_ACCOUNT,
       });
       out.set(f.id, { status: "config", error });
     } else {
-      out.set(f.id, { status: "permanent", reason, code: CLOUDTRAIL_ERROR_CODES.eventRejected });
+      out.set(f.id, { status: "permanent", reason, code: ERROR_CODES.CLOUDTRAIL_EVENT_REJECTED });
     }
   }
   for (const id of ids) {

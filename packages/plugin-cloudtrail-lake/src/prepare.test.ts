@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { outputSchema, wireTime } from "./event-schema.js";
-import { CLOUDTRAIL_ERROR_CODES } from "./errors.js";
+import { ERROR_CODES } from "./error-codes.js";
 import { checksum, fitAdditionalData, MAX_REQUEST_BYTES, OMITTED_KEY, prepare, truncate } from "./prepare.js";
 import { lakeEvent, outputRecord } from "./testing/records.js";
 
@@ -135,7 +135,7 @@ describe("prepare", () => {
 
   it("dead-letters an event over a limit it cannot trim, with the field", () => {
     const p = prep(lakeEvent(1, { requestParameters: { blob: "x".repeat(100_001) } }));
-    expect(p).toMatchObject({ ok: false, code: CLOUDTRAIL_ERROR_CODES.eventInvalid });
+    expect(p).toMatchObject({ ok: false, code: ERROR_CODES.CLOUDTRAIL_EVENT_INVALID });
     expect(!p.ok && p.reason).toContain("requestParameters");
     const time = prep(lakeEvent(1, { eventTime: "not a time" }));
     expect(!time.ok && time.reason).toContain("eventTime");
@@ -145,7 +145,7 @@ describe("prepare", () => {
     const details: Record<string, string> = {};
     for (let i = 0; i < 20; i++) details[`k${i}`] = "d".repeat(50_000);
     const p = prep(lakeEvent(1, { userIdentity: { type: "U", principalId: "p", details } }));
-    expect(p).toMatchObject({ ok: false, code: CLOUDTRAIL_ERROR_CODES.eventTooLarge });
+    expect(p).toMatchObject({ ok: false, code: ERROR_CODES.CLOUDTRAIL_EVENT_TOO_LARGE });
     expect(!p.ok && p.reason).toContain(String(MAX_REQUEST_BYTES));
   });
 });

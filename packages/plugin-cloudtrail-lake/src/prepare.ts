@@ -18,7 +18,7 @@ import { createHash } from "node:crypto";
 import type { OutputRecord } from "@logshipper/core/sdk";
 import { asWireEvent, sized } from "./check-event.js";
 import { EVENT_FIELDS, isJsonObject, jsonBytes, LIMITS, wireTime, type WireEvent } from "./event-schema.js";
-import { CLOUDTRAIL_ERROR_CODES } from "./errors.js";
+import { ERROR_CODES } from "./error-codes.js";
 import { auditEventId } from "./ids.js";
 
 /** Largest request body, in bytes ("1 MB", counted as 1,000,000 bytes). */
@@ -146,7 +146,7 @@ export function prepare(record: OutputRecord, options: PrepareOptions): Prepared
   if (Array.isArray(event)) {
     return {
       ok: false,
-      code: CLOUDTRAIL_ERROR_CODES.eventInvalid,
+      code: ERROR_CODES.CLOUDTRAIL_EVENT_INVALID,
       reason: `event does not fit the CloudTrail Lake schema: ${event.join("; ")}`,
     };
   }
@@ -157,7 +157,7 @@ export function prepare(record: OutputRecord, options: PrepareOptions): Prepared
   if (bytes + REQUEST_ENVELOPE_BYTES > MAX_REQUEST_BYTES) {
     return {
       ok: false,
-      code: CLOUDTRAIL_ERROR_CODES.eventTooLarge,
+      code: ERROR_CODES.CLOUDTRAIL_EVENT_TOO_LARGE,
       reason: `event is ${bytes} bytes in the request; a PutAuditEvents request holds at most ${MAX_REQUEST_BYTES}`,
     };
   }

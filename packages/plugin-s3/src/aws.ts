@@ -1,25 +1,29 @@
 /**
  * Shared configuration of the AWS SDK clients (S3 and SQS): region, endpoint, credentials, timeouts.
  *
- * Credentials: static keys from the options (`accessKeyId` / `secretAccessKey`, usually `${ENV}` references),
- * else the SDK's default chain (environment, shared profile, SSO, web identity, container or instance role).
- * With `roleArn`, those credentials assume the role (STS AssumeRole with `externalId`): the way Cerby and
- * Panoptica are granted access to a customer's bucket.
+ * Credentials come from `@logshipper/aws` (static keys or a profile, else the AWS default chain; with
+ * `roleArn`, STS AssumeRole with `roleExternalId`: the way Cerby and Panoptica are granted access to a
+ * customer's bucket). The assumed role's session name defaults to `logshipper-<configuration name>`, so
+ * CloudTrail shows which Log Shipper configuration did what.
  *
- * The SDK's own retries are turned off (`maxAttempts: 1`): core retries, with backoff, and counts the attempts.
- * The SDK modules load on first use, so that commands that never talk to AWS do not pay for loading them.
+ * The SDK's own retries are turned off (`maxAttempts: 1`), for STS too: core retries, with backoff, and counts
+ * the attempts.
  */
-import type { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
-import type { AwsOptions } from "./config.js";
+import {
+  credentialProvider,
+  resolveRegion,
+  sessionNameFor,
+  type AwsCredentialIdentityProvider,
+} from "@logshipper/aws";
+import type { S3AwsOptions } from "./aws-options.js";
 
 export const USER_AGENT = "logshipper-plugin-s3/0.1";
-const DEFAULT_REGION = "us-east-1";
 
 export interface AwsClientConfig {
   region: string;
   endpoint?: string;
   forcePathStyle?: boolean;
-  credentials?: ReturnType<typeof fromTemporaryCredentials> | StaticCredentials;
+  credentials: AwsCredentialIdentityProvider;
   maxAttempts: number;
   customUserAgent: string;
   requestHandler: {
@@ -32,59 +36,24 @@ export interface AwsClientConfig {
   };
 }
 
-interface StaticCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
+export function regionOf(options: Pick<S3AwsOptions, "region">): string {
+  return resolveRegion([options.region]);
 }
 
-export function regionOf(options: Pick<AwsOptions, "region">): string {
-  return options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? DEFAULT_REGION;
-}
-
-function staticCredentials(options: AwsOptions): StaticCredentials | undefined {
-  if (options.accessKeyId === undefined || options.secretAccessKey === undefined) return undefined;
-  return {
-    accessKeyId: options.accessKeyId,
-    secretAccessKey: options.secretAccessKey,
-    ...(options.sessionToken !== undefined && { sessionToken: options.sessionToken }),
-  };
-}
-
-/**
- * Client configuration for one plugin instance. `name` (the configuration's name) becomes the assumed role's
- * session name, so CloudTrail shows which Log Shipper configuration did what.
- */
-export async function awsClientConfig(
-  options: AwsOptions,
-  name: string,
-  withEndpoint = true,
-): Promise<AwsClientConfig> {
+/** Client configuration for one plugin instance; `name` is the configuration's name. */
+export function awsClientConfig(options: S3AwsOptions, name: string, withEndpoint = true): AwsClientConfig {
   const region = regionOf(options);
-  const base = staticCredentials(options);
-  let credentials: AwsClientConfig["credentials"] = base;
-  if (options.roleArn !== undefined) {
-    const { fromTemporaryCredentials } = await import("@aws-sdk/credential-providers");
-    credentials = fromTemporaryCredentials({
-      params: {
-        RoleArn: options.roleArn,
-        RoleSessionName: `logshipper-${name}`.replace(/[^\w+=,.@-]/g, "-").slice(0, 64),
-        ...(options.externalId !== undefined && { ExternalId: options.externalId }),
-      },
-      ...(base !== undefined && { masterCredentials: base }),
-      clientConfig: {
-        region,
-        maxAttempts: 1,
-        ...(options.stsEndpoint !== undefined && { endpoint: options.stsEndpoint }),
-      },
-    });
-  }
+  const credentials = credentialProvider(options, {
+    region,
+    defaultSessionName: sessionNameFor(name),
+    stsMaxAttempts: 1,
+  });
   const agent = { keepAlive: true, maxSockets: 16 };
   return {
     region,
     ...(withEndpoint && options.endpoint !== undefined && { endpoint: options.endpoint }),
     ...(options.forcePathStyle && { forcePathStyle: true }),
-    ...(credentials !== undefined && { credentials }),
+    credentials,
     maxAttempts: 1,
     customUserAgent: USER_AGENT,
     requestHandler: {

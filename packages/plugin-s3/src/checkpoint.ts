@@ -1,5 +1,6 @@
 /**
- * Checkpoints of the `s3` source (plain JSON, committed by core with each batch's records) and the batch builder.
+ * Checkpoints of the `s3` source (plain JSON, committed by core with each batch's records), and how an object's
+ * items go into the SDK's `SourceBatcher`.
  *
  * poll: `{v: 1, mode: "poll", after?, cur?}`: `after` is the last key read to its end (the next listing starts
  * after it, `StartAfter`), `cur` the object in progress and the position after its last record handed over.
@@ -12,15 +13,8 @@
  * - `parts`: messages read in part (object index in the notification, position in that object), so that a
  *   message that comes back after a crash resumes where its committed records end.
  */
-import {
-  LogShipperError,
-  PARSER_MODES,
-  z,
-  type RecordInput,
-  type RejectedInput,
-  type SourceBatch,
-} from "@logshipper/core/sdk";
-import { S3_ERROR_CODES } from "./errors.js";
+import { LogShipperError, PARSER_MODES, z, type SourceBatcher } from "@logshipper/core/sdk";
+import { ERROR_CODES } from "./error-codes.js";
 import type { ObjectItem, ObjectPosition } from "./reader.js";
 
 const position = z.object({
@@ -69,7 +63,7 @@ export function readCheckpoint<M extends "poll" | "sqs">(
     return undefined;
   }
   throw new LogShipperError(
-    S3_ERROR_CODES.checkpoint,
+    ERROR_CODES.S3_CHECKPOINT,
     `unrecognised s3 source checkpoint ${JSON.stringify(checkpoint).slice(0, 200)}`,
   );
 }
@@ -96,47 +90,19 @@ export const DEFAULT_SOURCE_LIMITS: SourceLimits = {
   pageKeys: 1000,
 };
 
-/** Collects records and rejects until the batch is full. */
-export class BatchBuilder {
-  records: RecordInput[] = [];
-  rejects: RejectedInput[] = [];
-  bytes = 0;
-
-  constructor(private readonly limits: SourceLimits) {}
-
-  get count(): number {
-    return this.records.length + this.rejects.length;
+/** One item of an object into the batch: a record, or a reject (a dead letter). */
+export function addItem(batch: SourceBatcher, item: ObjectItem): void {
+  if (item.kind === "reject") {
+    batch.reject({ origin: item.origin, reason: item.reason, raw: item.raw }, item.bytes);
+    return;
   }
-
-  get full(): boolean {
-    return this.count >= this.limits.maxBatchRecords || this.bytes >= this.limits.maxBatchBytes;
-  }
-
-  add(item: ObjectItem): void {
-    this.bytes += item.bytes;
-    if (item.kind === "reject") {
-      this.rejects.push({ origin: item.origin, reason: item.reason, raw: item.raw });
-      return;
-    }
-    this.records.push({
+  batch.add(
+    {
       data: item.data,
       origin: item.origin,
       ...(item.id !== undefined && { id: item.id }),
       ...(item.time !== undefined && { time: item.time }),
-    });
-  }
-
-  reject(reject: RejectedInput): void {
-    this.bytes += reject.raw.length;
-    this.rejects.push(reject);
-  }
-
-  take(checkpoint: unknown): SourceBatch {
-    const batch: SourceBatch = { records: this.records, checkpoint };
-    if (this.rejects.length) batch.rejects = this.rejects;
-    this.records = [];
-    this.rejects = [];
-    this.bytes = 0;
-    return batch;
-  }
+    },
+    item.bytes,
+  );
 }

@@ -6,7 +6,7 @@
 import type { Readable } from "node:stream";
 import type { ObjectCannedACL, S3Client, ServerSideEncryption, StorageClass } from "@aws-sdk/client-s3";
 import { awsClientConfig } from "./aws.js";
-import type { AwsOptions } from "./config.js";
+import type { S3AwsOptions } from "./aws-options.js";
 
 /** How objects are written: options that apply to every PutObject / multipart upload. */
 export interface WriteParams {
@@ -45,18 +45,16 @@ export class S3Store {
   private created: S3Client | undefined;
 
   constructor(
-    private readonly options: AwsOptions,
+    private readonly options: S3AwsOptions,
     private readonly name: string,
   ) {}
 
   /** The SDK client, created on first use. */
   private s3(): Promise<S3Client> {
-    this.client ??= Promise.all([sdk(), awsClientConfig(this.options, this.name)]).then(
-      ([{ S3Client }, config]) => {
-        this.created = new S3Client(config);
-        return this.created;
-      },
-    );
+    this.client ??= sdk().then(({ S3Client }) => {
+      this.created = new S3Client(awsClientConfig(this.options, this.name));
+      return this.created;
+    });
     return this.client;
   }
 

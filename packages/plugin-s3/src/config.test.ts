@@ -1,7 +1,7 @@
 /** Options of the `s3` plugins: defaults, validation messages, secret marks, and error classification. */
 import { collectSecretValues, ConfigurationError, RetryableError } from "@logshipper/core/sdk";
 import { describe, expect, it } from "vitest";
-import { classify, plugins, s3Destination, s3Source, S3_ERROR_CODES } from "./index.js";
+import { classify, ERROR_CODES, plugins, s3Destination, s3Source } from "./index.js";
 
 const problems = (result: {
   success: boolean;
@@ -77,6 +77,20 @@ describe("s3 options", () => {
     expect(collectSecretValues(s3Source.configSchema, source).has("very-secret")).toBe(true);
   });
 
+  it("marks the secrets of the shared AWS options too (credentials, roleExternalId)", () => {
+    const config = s3Destination.configSchema.parse({
+      bucket: "b-1",
+      roleArn: "arn:aws:iam::123456789012:role/r",
+      roleExternalId: "ext-id-2",
+      credentials: { accessKeyId: "AKID", secretAccessKey: "very-secret-2", sessionToken: "token-2" },
+    });
+    expect([...collectSecretValues(s3Destination.configSchema, config)].sort()).toEqual([
+      "ext-id-2",
+      "token-2",
+      "very-secret-2",
+    ]);
+  });
+
   it("keeps the default exclude of CloudTrail digests", () => {
     expect(s3Source.configSchema.parse({ bucket: "b-1" })).toMatchObject({
       mode: "poll",
@@ -95,20 +109,20 @@ describe("error classification", () => {
     Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
 
   it.each([
-    ["SlowDown", 503, RetryableError, S3_ERROR_CODES.throttled],
-    ["ThrottlingException", 400, RetryableError, S3_ERROR_CODES.throttled],
-    ["ServiceUnavailable", 503, RetryableError, S3_ERROR_CODES.throttled],
-    ["InternalError", 500, RetryableError, S3_ERROR_CODES.server],
-    ["TimeoutError", 0, RetryableError, S3_ERROR_CODES.timeout],
-    ["AccessDenied", 403, ConfigurationError, S3_ERROR_CODES.accessDenied],
-    ["Forbidden", 403, ConfigurationError, S3_ERROR_CODES.accessDenied],
-    ["ExpiredToken", 400, ConfigurationError, S3_ERROR_CODES.credentials],
-    ["NoSuchBucket", 404, ConfigurationError, S3_ERROR_CODES.noSuchBucket],
-    ["NotFound", 404, ConfigurationError, S3_ERROR_CODES.noSuchKey],
-    ["KMS.NotFoundException", 400, ConfigurationError, S3_ERROR_CODES.kms],
-    ["AuthorizationHeaderMalformed", 400, ConfigurationError, S3_ERROR_CODES.region],
-    ["QueueDoesNotExist", 400, ConfigurationError, S3_ERROR_CODES.queueNotFound],
-    ["InvalidStorageClass", 400, ConfigurationError, S3_ERROR_CODES.badRequest],
+    ["SlowDown", 503, RetryableError, ERROR_CODES.S3_THROTTLED],
+    ["ThrottlingException", 400, RetryableError, ERROR_CODES.S3_THROTTLED],
+    ["ServiceUnavailable", 503, RetryableError, ERROR_CODES.S3_THROTTLED],
+    ["InternalError", 500, RetryableError, ERROR_CODES.S3_SERVER],
+    ["TimeoutError", 0, RetryableError, ERROR_CODES.S3_TIMEOUT],
+    ["AccessDenied", 403, ConfigurationError, ERROR_CODES.S3_ACCESS_DENIED],
+    ["Forbidden", 403, ConfigurationError, ERROR_CODES.S3_ACCESS_DENIED],
+    ["ExpiredToken", 400, ConfigurationError, ERROR_CODES.S3_CREDENTIALS],
+    ["NoSuchBucket", 404, ConfigurationError, ERROR_CODES.S3_NO_SUCH_BUCKET],
+    ["NotFound", 404, ConfigurationError, ERROR_CODES.S3_NO_SUCH_KEY],
+    ["KMS.NotFoundException", 400, ConfigurationError, ERROR_CODES.S3_KMS],
+    ["AuthorizationHeaderMalformed", 400, ConfigurationError, ERROR_CODES.S3_REGION],
+    ["QueueDoesNotExist", 400, ConfigurationError, ERROR_CODES.S3_QUEUE_NOT_FOUND],
+    ["InvalidStorageClass", 400, ConfigurationError, ERROR_CODES.S3_BAD_REQUEST],
   ])("%s (HTTP %i)", (name, status, kind, code) => {
     const error = classify(aws(name, status), "PutObject s3://b/k");
     expect(error).toBeInstanceOf(kind);
@@ -120,9 +134,9 @@ describe("error classification", () => {
     const net = (code: string) => Object.assign(new Error(code), { code });
     expect(classify(net("ECONNRESET"), "x")).toMatchObject({
       kind: "retryable",
-      code: S3_ERROR_CODES.network,
+      code: ERROR_CODES.S3_NETWORK,
     });
-    expect(classify(net("ENOTFOUND"), "x")).toMatchObject({ kind: "config", code: S3_ERROR_CODES.connect });
+    expect(classify(net("ENOTFOUND"), "x")).toMatchObject({ kind: "config", code: ERROR_CODES.S3_CONNECT });
     const throttled = Object.assign(aws("SlowDown", 503), { $response: { headers: { "retry-after": "7" } } });
     expect(classify(throttled, "x")).toMatchObject({ retryAfterMs: 7000 });
     const bug = new TypeError("undefined is not a function");

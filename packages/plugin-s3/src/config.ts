@@ -2,7 +2,8 @@
  * Options of the `s3` destination and source (zod). Core validates them when the configuration loads, with the
  * path of every problem (`destinations.panoptica.kmsKeyId: ...`), before anything runs.
  */
-import { byteSize, duration, secret, validateKeyTemplate, z } from "@logshipper/core/sdk";
+import { byteSize, duration, validateKeyTemplate, z } from "@logshipper/core/sdk";
+import { checkS3AwsOptions, s3AwsOptions } from "./aws-options.js";
 
 export const DEFAULT_KEY_TEMPLATE = "{type}/{date}/{file}";
 /** S3's smallest multipart part (except the last one). */
@@ -18,64 +19,6 @@ const prefix = z
   .default("")
   .refine((p) => !p.split("/").some((s) => s === "." || s === ".."), "must not contain . or .. segments")
   .describe("Key prefix, e.g. `Panoptica` or `AWSLogs/123456789012/`; a `/` is added between it and the key");
-
-/** Options every AWS plugin of this package takes: where the service is and who we are. */
-export const awsOptions = {
-  region: z.string().min(1).optional().describe("AWS region (default: AWS_REGION, then us-east-1)"),
-  endpoint: z
-    .url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" })
-    .optional()
-    .describe("S3-compatible endpoint (MinIO, Ceph, a VPC endpoint); usually with forcePathStyle"),
-  forcePathStyle: z.boolean().default(false).describe("Address buckets as endpoint/bucket/key"),
-  roleArn: z
-    .string()
-    .regex(
-      /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/,
-      "expected an IAM role ARN (arn:aws:iam::123456789012:role/name)",
-    )
-    .optional()
-    .describe("Assume this role (how Cerby and Panoptica get access to a customer's bucket)"),
-  externalId: secret(
-    z.string().min(2).describe("External ID required by the role's trust policy"),
-  ).optional(),
-  stsEndpoint: z
-    .url({ protocol: /^https?$/ })
-    .optional()
-    .describe("STS endpoint for roleArn (default: the regional endpoint)"),
-  accessKeyId: z
-    .string()
-    .min(1)
-    .optional()
-    .describe("Static access key id, e.g. ${S3_ACCESS_KEY_ID}; default: the AWS default credential chain"),
-  secretAccessKey: secret(
-    z.string().min(1).describe("Static secret access key, e.g. ${S3_SECRET}"),
-  ).optional(),
-  sessionToken: secret(
-    z.string().min(1).describe("Session token of temporary static credentials"),
-  ).optional(),
-  timeout: duration().default(120_000).describe("Time limit of one request (default 2m)"),
-};
-
-function checkCredentials(
-  value: {
-    accessKeyId?: string | undefined;
-    secretAccessKey?: string | undefined;
-    externalId?: unknown;
-    roleArn?: unknown;
-  },
-  ctx: z.RefinementCtx,
-): void {
-  if ((value.accessKeyId === undefined) !== (value.secretAccessKey === undefined)) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["secretAccessKey"],
-      message: "accessKeyId and secretAccessKey go together",
-    });
-  }
-  if (value.externalId !== undefined && value.roleArn === undefined) {
-    ctx.addIssue({ code: "custom", path: ["externalId"], message: "externalId needs roleArn" });
-  }
-}
 
 export const CANNED_ACLS = [
   "private",
@@ -144,10 +87,10 @@ export const s3DestinationConfig = z
       .default(8 * 1024 * 1024)
       .refine((n) => n >= MIN_PART_BYTES, "must be at least 5MiB")
       .describe("Part size of multipart uploads (default 8MiB)"),
-    ...awsOptions,
+    ...s3AwsOptions,
   })
   .superRefine((value, ctx) => {
-    checkCredentials(value, ctx);
+    checkS3AwsOptions(value, ctx);
     if (
       (value.kmsKeyId !== undefined || value.bucketKey !== undefined) &&
       !value.sse?.startsWith("aws:kms")
@@ -203,10 +146,10 @@ export const s3SourceConfig = z
       .min(1)
       .default(5)
       .describe("A message whose object still fails after this many receives goes to the dead letters"),
-    ...awsOptions,
+    ...s3AwsOptions,
   })
   .superRefine((value, ctx) => {
-    checkCredentials(value, ctx);
+    checkS3AwsOptions(value, ctx);
     if (value.mode === "poll" && value.bucket === undefined) {
       ctx.addIssue({ code: "custom", path: ["bucket"], message: "mode poll needs a bucket" });
     }
@@ -215,21 +158,6 @@ export const s3SourceConfig = z
     }
   });
 export type S3SourceConfig = z.output<typeof s3SourceConfig>;
-
-/** The AWS part of either configuration. */
-export type AwsOptions = Pick<
-  S3SourceConfig,
-  | "region"
-  | "endpoint"
-  | "forcePathStyle"
-  | "roleArn"
-  | "externalId"
-  | "stsEndpoint"
-  | "accessKeyId"
-  | "secretAccessKey"
-  | "sessionToken"
-  | "timeout"
->;
 
 /** `prefix` and `key` joined with exactly one `/`. */
 export function joinKey(prefixText: string, key: string): string {

@@ -6,7 +6,7 @@
 import { ConfigurationError, RetryableError, type OutputRecord } from "@logshipper/core/sdk";
 import { fakeContext, sampleOutputRecords } from "@logshipper/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { S3_ERROR_CODES, s3Destination } from "./index.js";
+import { ERROR_CODES, s3Destination } from "./index.js";
 import { readBucket } from "./testing/objects.js";
 import { FakeS3, s3Options } from "./testing/s3-server.js";
 
@@ -36,13 +36,13 @@ async function failure(promise: Promise<unknown>): Promise<unknown> {
 
 describe("s3 destination: failures", () => {
   it.each([
-    [503, "SlowDown", RetryableError, S3_ERROR_CODES.throttled],
-    [500, "InternalError", RetryableError, S3_ERROR_CODES.server],
-    [403, "AccessDenied", ConfigurationError, S3_ERROR_CODES.accessDenied],
-    [403, "InvalidAccessKeyId", ConfigurationError, S3_ERROR_CODES.credentials],
-    [400, "KMS.DisabledException", ConfigurationError, S3_ERROR_CODES.kms],
-    [301, "PermanentRedirect", ConfigurationError, S3_ERROR_CODES.region],
-    [400, "AccessControlListNotSupported", ConfigurationError, S3_ERROR_CODES.badRequest],
+    [503, "SlowDown", RetryableError, ERROR_CODES.S3_THROTTLED],
+    [500, "InternalError", RetryableError, ERROR_CODES.S3_SERVER],
+    [403, "AccessDenied", ConfigurationError, ERROR_CODES.S3_ACCESS_DENIED],
+    [403, "InvalidAccessKeyId", ConfigurationError, ERROR_CODES.S3_CREDENTIALS],
+    [400, "KMS.DisabledException", ConfigurationError, ERROR_CODES.S3_KMS],
+    [301, "PermanentRedirect", ConfigurationError, ERROR_CODES.S3_REGION],
+    [400, "AccessControlListNotSupported", ConfigurationError, ERROR_CODES.S3_BAD_REQUEST],
   ])("HTTP %i %s on PutObject", async (status, code, kind, lsCode) => {
     s3.fail({ method: "PUT", status, code, times: 1 });
     const error = await failure(destination().send(sampleOutputRecords(2), never));
@@ -62,7 +62,7 @@ describe("s3 destination: failures", () => {
     const error = await failure(
       destination({ sse: "aws:kms", kmsKeyId: "k" }).send(sampleOutputRecords(1), never),
     );
-    expect(error).toMatchObject({ code: S3_ERROR_CODES.kms });
+    expect(error).toMatchObject({ code: ERROR_CODES.S3_KMS });
     expect((error as Error).message).toMatch(/kms:GenerateDataKey/);
   });
 
@@ -70,14 +70,17 @@ describe("s3 destination: failures", () => {
     const dest = destination({ bucket: "no-such-bucket" });
     const error = await failure(dest.send(sampleOutputRecords(1), never));
     expect(error).toBeInstanceOf(ConfigurationError);
-    expect(error).toMatchObject({ code: S3_ERROR_CODES.noSuchBucket });
-    expect(await failure(dest.check!())).toMatchObject({ kind: "config", code: S3_ERROR_CODES.noSuchBucket });
+    expect(error).toMatchObject({ code: ERROR_CODES.S3_NO_SUCH_BUCKET });
+    expect(await failure(dest.check!())).toMatchObject({
+      kind: "config",
+      code: ERROR_CODES.S3_NO_SUCH_BUCKET,
+    });
   });
 
   it("validate --connect fails when objects cannot be written", async () => {
     s3.fail({ method: "POST", query: "uploads", status: 403, code: "AccessDenied", times: 1 });
     const error = await failure(destination().check!());
-    expect(error).toMatchObject({ code: S3_ERROR_CODES.accessDenied });
+    expect(error).toMatchObject({ code: ERROR_CODES.S3_ACCESS_DENIED });
   });
 
   it("a refused connection is retryable", async () => {
@@ -90,7 +93,7 @@ describe("s3 destination: failures", () => {
       s3Destination.create(config, fakeContext()).send(sampleOutputRecords(1), never),
     );
     expect(error).toBeInstanceOf(RetryableError);
-    expect(error).toMatchObject({ code: S3_ERROR_CODES.network });
+    expect(error).toMatchObject({ code: ERROR_CODES.S3_NETWORK });
   });
 
   it("multipart: a failed part aborts the upload and the error is the part's, not the abort's", async () => {
@@ -102,7 +105,7 @@ describe("s3 destination: failures", () => {
     s3.fail({ method: "PUT", query: "partNumber", status: 503, code: "SlowDown", times: 1 });
     const error = await failure(dest.send([big], never));
     expect(error).toBeInstanceOf(RetryableError);
-    expect(error).toMatchObject({ code: S3_ERROR_CODES.throttled });
+    expect(error).toMatchObject({ code: ERROR_CODES.S3_THROTTLED });
     expect(s3.requests.some((r) => r.method === "DELETE" && r.query.has("uploadId"))).toBe(true);
     // Sent again, it completes; the object holds exactly the record.
     s3.requests.length = 0;

@@ -11,24 +11,18 @@
  */
 import {
   ConfigurationError,
-  RetryableError,
   type Destination,
   type OutputRecord,
   type PluginContext,
-  type RecordOutcome,
   type SendResult,
 } from "@logshipper/core/sdk";
-import { S3Store, type WriteParams } from "./client.js";
+import { resolveAwsOptions, warnRenamedOptions } from "./aws-options.js";
+import { S3Store } from "./client.js";
 import { joinKey, type S3DestinationConfig } from "./config.js";
-import {
-  contentType,
-  frameBytes,
-  payload,
-  planObjects,
-  separatorBytes,
-  type PlannedObject,
-} from "./encode.js";
-import { call, errorName, S3_ERROR_CODES } from "./errors.js";
+import { frameBytes, planObjects, separatorBytes } from "./encode.js";
+import { ERROR_CODES } from "./error-codes.js";
+import { call } from "./errors.js";
+import { ObjectWriter, outcomesOf } from "./writer.js";
 
 /** Most records in one batch; the real bound is `maxObjectBytes`. */
 export const S3_MAX_BATCH_RECORDS = 100_000;
@@ -50,8 +44,7 @@ export function batchLimits(config: Pick<S3DestinationConfig, "maxObjectBytes" |
     maxRecordBytes: config.maxObjectBytes - frame - sep,
   };
 }
-/** Objects of one batch uploaded at the same time. */
-const UPLOAD_CONCURRENCY = 4;
+
 /** Where `test-destination` writes its test object, under `prefix`. */
 export const TEST_KEY_DIR = "logshipper-test";
 
@@ -61,48 +54,11 @@ export interface S3Destination extends Destination {
 }
 
 export function createS3Destination(config: S3DestinationConfig, ctx: PluginContext): S3Destination {
+  warnRenamedOptions(config, ctx.logger);
+  const aws = resolveAwsOptions(config);
   let store: S3Store | undefined;
-  const s3 = () => (store ??= new S3Store(config, ctx.name));
-  const where = (key: string) => `s3://${config.bucket}/${key}`;
-  const params = (format = config.format, gzip = config.gzip): WriteParams => ({
-    acl: config.acl,
-    sse: config.sse,
-    kmsKeyId: config.kmsKeyId,
-    bucketKey: config.bucketKey,
-    storageClass: config.storageClass,
-    contentType: contentType(format, gzip),
-  });
-
-  async function upload(object: PlannedObject, signal: AbortSignal): Promise<void> {
-    const data = await payload(object, config.gzip);
-    const multipart = data.length >= config.multipartThreshold;
-    await call(`${multipart ? "multipart upload" : "PutObject"} ${where(object.key)}`, () =>
-      multipart
-        ? s3().putMultipart(
-            config.bucket,
-            object.key,
-            data,
-            params(),
-            {
-              partSize: config.partSize,
-              onAbortFailure: (error) => {
-                ctx.metrics.count("s3_multipart_abort_failed");
-                ctx.logger.warn(
-                  { key: object.key, error: errorName(error) },
-                  "could not abort a failed multipart upload; a lifecycle rule removes its parts",
-                );
-              },
-            },
-            signal,
-          )
-        : s3().put(config.bucket, object.key, data, params(), signal),
-    );
-    ctx.metrics.count("s3_objects_written");
-    ctx.logger.debug(
-      { key: object.key, records: object.indexes.length, bytes: data.length, multipart },
-      "wrote object",
-    );
-  }
+  const s3 = () => (store ??= new S3Store(aws, ctx.name));
+  const writer = new ObjectWriter(config, ctx, s3);
 
   return {
     limits: batchLimits(config),
@@ -117,72 +73,11 @@ export function createS3Destination(config: S3DestinationConfig, ctx: PluginCont
         maxObjectBytes: config.maxObjectBytes,
         partitionTime: config.partitionTime === "ingest" ? ctx.clock.now() : undefined,
       });
-      const outcomes: RecordOutcome[] = batch.map(() => ({ status: "ok" }));
-      const failures: { object: PlannedObject; error: unknown }[] = [];
-      const skipped: PlannedObject[] = [];
-      let written = 0;
-      let next = 0;
-      const worker = async () => {
-        while (next < objects.length) {
-          const object = objects[next++]!;
-          if (signal.aborted || failures.length > 0) {
-            skipped.push(object);
-            continue;
-          }
-          try {
-            await upload(object, signal);
-            written++;
-          } catch (error) {
-            failures.push({ object, error });
-          }
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(UPLOAD_CONCURRENCY, objects.length) }, worker));
-      const error = failures.find((f) => !(f.error instanceof RetryableError))?.error ?? failures[0]?.error;
-      if (error === undefined && skipped.length === 0) return { outcomes };
-      // Nothing written, or nothing a retry can fix: the whole batch waits (re-sent objects overwrite themselves).
-      if (error !== undefined && (written === 0 || !(error instanceof RetryableError))) throw error as Error;
-      const retry = (object: PlannedObject, reason: string, retryAfterMs?: number) => {
-        for (const i of object.indexes)
-          outcomes[i] = { status: "retryable", reason, ...(retryAfterMs !== undefined && { retryAfterMs }) };
-      };
-      for (const f of failures) {
-        const e = f.error as RetryableError;
-        retry(f.object, e.message, e.retryAfterMs);
-      }
-      for (const object of skipped)
-        retry(object, signal.aborted ? "shutting down" : "not sent after an earlier failure");
-      return { outcomes };
+      return outcomesOf(batch.length, await writer.writeAll(objects, signal), signal);
     },
 
     // `validate --connect`: the bucket exists and objects can be written with these options, without writing one.
-    async check() {
-      const probeKey = joinKey(config.prefix, `${TEST_KEY_DIR}/.write-probe`);
-      let listNote = "";
-      try {
-        await call(`HeadBucket s3://${config.bucket}`, () => s3().headBucket(config.bucket, ctx.signal));
-      } catch (error) {
-        const code = (error as { code?: string }).code;
-        // HEAD responses have no body: a 404 is the bucket's.
-        if (code === S3_ERROR_CODES.noSuchKey) {
-          throw new ConfigurationError(`HeadBucket s3://${config.bucket}: no such bucket`, {
-            cause: error,
-            code: S3_ERROR_CODES.noSuchBucket,
-          });
-        }
-        // A writer often has s3:PutObject only; HeadBucket needs s3:ListBucket. The probe below decides.
-        if (code !== S3_ERROR_CODES.accessDenied) throw error;
-        listNote = " (HeadBucket denied: no s3:ListBucket, which writing does not need)";
-      }
-      const abortFailure = await call(`write probe ${where(probeKey)}`, () =>
-        s3().probeWrite(config.bucket, probeKey, params(), ctx.signal),
-      );
-      const abortNote =
-        abortFailure === undefined
-          ? ""
-          : "; the probe upload could not be aborted (no s3:AbortMultipartUpload)";
-      return `s3://${config.bucket} accepts writes${config.sse ? ` with ${config.sse}` : ""}${listNote}${abortNote}`;
-    },
+    check: () => checkWritable(config, s3(), writer, ctx.signal),
 
     // `logshipper test-destination`: one object that an operator can find, like Panoptica's "Test Message".
     async test() {
@@ -191,10 +86,11 @@ export function createS3Destination(config: S3DestinationConfig, ctx: PluginCont
       const record = JSON.stringify({ message: "Log Shipper test message", destination: ctx.name, time });
       const key = joinKey(config.prefix, `${TEST_KEY_DIR}/${ctx.name}-${stamp}.${config.format}`);
       const data = config.format === "json" ? `[\n${record}\n]\n` : `${record}\n`;
-      await call(`PutObject ${where(key)}`, () =>
-        s3().put(config.bucket, key, Buffer.from(data), params(config.format, false), ctx.signal),
+      const params = writer.params(config.format, false);
+      await call(`PutObject ${writer.where(key)}`, () =>
+        s3().put(config.bucket, key, Buffer.from(data), params, ctx.signal),
       );
-      return `wrote a test object to ${where(key)}`;
+      return `wrote a test object to ${writer.where(key)}`;
     },
 
     close() {
@@ -203,4 +99,36 @@ export function createS3Destination(config: S3DestinationConfig, ctx: PluginCont
       return Promise.resolve();
     },
   };
+}
+
+/** HeadBucket, then a write probe (a multipart upload started and aborted): writes nothing. */
+async function checkWritable(
+  config: S3DestinationConfig,
+  store: S3Store,
+  writer: ObjectWriter,
+  signal: AbortSignal,
+): Promise<string> {
+  const probeKey = joinKey(config.prefix, `${TEST_KEY_DIR}/.write-probe`);
+  let listNote = "";
+  try {
+    await call(`HeadBucket s3://${config.bucket}`, () => store.headBucket(config.bucket, signal));
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    // HEAD responses have no body: a 404 is the bucket's.
+    if (code === ERROR_CODES.S3_NO_SUCH_KEY) {
+      throw new ConfigurationError(`HeadBucket s3://${config.bucket}: no such bucket`, {
+        cause: error,
+        code: ERROR_CODES.S3_NO_SUCH_BUCKET,
+      });
+    }
+    // A writer often has s3:PutObject only; HeadBucket needs s3:ListBucket. The probe below decides.
+    if (code !== ERROR_CODES.S3_ACCESS_DENIED) throw error;
+    listNote = " (HeadBucket denied: no s3:ListBucket, which writing does not need)";
+  }
+  const abortFailure = await call(`write probe ${writer.where(probeKey)}`, () =>
+    store.probeWrite(config.bucket, probeKey, writer.params(), signal),
+  );
+  const abortNote =
+    abortFailure === undefined ? "" : "; the probe upload could not be aborted (no s3:AbortMultipartUpload)";
+  return `s3://${config.bucket} accepts writes${config.sse ? ` with ${config.sse}` : ""}${listNote}${abortNote}`;
 }

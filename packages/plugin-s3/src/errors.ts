@@ -9,26 +9,14 @@
  *
  * S3 never refuses the data itself (the plugin bounds object sizes), so there is no PermanentError here.
  */
-import { RETRYABLE_NETWORK_CODES, CONFIGURATION_NETWORK_CODES } from "@logshipper/core/sdk";
-import { ConfigurationError, RetryableError } from "@logshipper/core/sdk";
-
-export const S3_ERROR_CODES = {
-  throttled: "LS_ERR_S3_THROTTLED",
-  server: "LS_ERR_S3_SERVER",
-  network: "LS_ERR_S3_NETWORK",
-  timeout: "LS_ERR_S3_TIMEOUT",
-  aborted: "LS_ERR_S3_ABORTED",
-  accessDenied: "LS_ERR_S3_ACCESS_DENIED",
-  credentials: "LS_ERR_S3_CREDENTIALS",
-  noSuchBucket: "LS_ERR_S3_NO_SUCH_BUCKET",
-  noSuchKey: "LS_ERR_S3_NO_SUCH_KEY",
-  kms: "LS_ERR_S3_KMS",
-  region: "LS_ERR_S3_REGION",
-  connect: "LS_ERR_S3_CONNECT",
-  badRequest: "LS_ERR_S3_BAD_REQUEST",
-  queueNotFound: "LS_ERR_S3_QUEUE_NOT_FOUND",
-  checkpoint: "LS_ERR_S3_CHECKPOINT",
-} as const;
+import {
+  CONFIGURATION_NETWORK_CODES,
+  ConfigurationError,
+  parseRetryAfter,
+  RETRYABLE_NETWORK_CODES,
+  RetryableError,
+} from "@logshipper/core/sdk";
+import { ERROR_CODES } from "./error-codes.js";
 
 /** Codes S3, SQS and STS use to ask a client to slow down. */
 const THROTTLING = new Set([
@@ -107,12 +95,6 @@ export function isNoSuchKey(error: unknown): boolean {
   return name === "NoSuchKey" || (name === "NotFound" && httpStatus(error) === 404);
 }
 
-function retryAfterMs(error: unknown): number | undefined {
-  const header = (error as AwsErrorShape | null)?.$response?.headers?.["retry-after"];
-  if (header === undefined || !/^\d+$/.test(header.trim())) return undefined;
-  return Math.min(Number(header) * 1000, 15 * 60_000);
-}
-
 /**
  * The SDK error for a failed call, or `error` itself when it is not a failure of the remote side (a bug should
  * surface as it is). `action` names the call, e.g. `PutObject s3://bucket/key`; it starts the message.
@@ -128,7 +110,10 @@ export function classify(error: unknown, action: string): unknown {
   const message = `${action}: ${status !== undefined ? `HTTP ${status} ` : ""}${detail || String(error)}`;
   const options = { cause: error };
   const retry = (code: string) => {
-    const after = retryAfterMs(error);
+    const after = parseRetryAfter(
+      (error as AwsErrorShape | null)?.$response?.headers?.["retry-after"],
+      Date.now(),
+    );
     return new RetryableError(message, {
       ...options,
       code,
@@ -138,32 +123,32 @@ export function classify(error: unknown, action: string): unknown {
   const config = (code: string, hint = "") =>
     new ConfigurationError(`${message}${hint}`, { ...options, code });
 
-  if (name !== undefined && THROTTLING.has(name)) return retry(S3_ERROR_CODES.throttled);
-  if (status === 429 || status === 503) return retry(S3_ERROR_CODES.throttled);
+  if (name !== undefined && THROTTLING.has(name)) return retry(ERROR_CODES.S3_THROTTLED);
+  if (status === 429 || status === 503) return retry(ERROR_CODES.S3_THROTTLED);
   if (name === "TimeoutError" || name === "RequestTimeout" || name === "ETIMEDOUT")
-    return retry(S3_ERROR_CODES.timeout);
-  if (name === "AbortError" || name === "ABORT_ERR") return retry(S3_ERROR_CODES.aborted);
+    return retry(ERROR_CODES.S3_TIMEOUT);
+  if (name === "AbortError" || name === "ABORT_ERR") return retry(ERROR_CODES.S3_ABORTED);
   if (name !== undefined && (name.startsWith("KMS.") || name.startsWith("KMS")))
-    return config(S3_ERROR_CODES.kms);
+    return config(ERROR_CODES.S3_KMS);
   if (name !== undefined && ACCESS.has(name)) {
     const kms = typeof text === "string" && /\bkms\b/i.test(text);
     return kms
-      ? config(S3_ERROR_CODES.kms, " (the role needs kms:GenerateDataKey / kms:Decrypt on the key)")
-      : config(S3_ERROR_CODES.accessDenied);
+      ? config(ERROR_CODES.S3_KMS, " (the role needs kms:GenerateDataKey / kms:Decrypt on the key)")
+      : config(ERROR_CODES.S3_ACCESS_DENIED);
   }
-  if (name !== undefined && CREDENTIALS.has(name)) return config(S3_ERROR_CODES.credentials);
-  if (name === "NoSuchBucket") return config(S3_ERROR_CODES.noSuchBucket);
-  if (name !== undefined && QUEUE_MISSING.has(name)) return config(S3_ERROR_CODES.queueNotFound);
-  if (name !== undefined && REGION.has(name)) return config(S3_ERROR_CODES.region, " (check region)");
-  if (status === 301 || status === 307) return config(S3_ERROR_CODES.region, " (check region)");
-  if (isNoSuchKey(error)) return config(S3_ERROR_CODES.noSuchKey);
-  if (status === 403) return config(S3_ERROR_CODES.accessDenied);
-  if (status === 404) return config(S3_ERROR_CODES.noSuchBucket);
-  if (status !== undefined && status >= 500) return retry(S3_ERROR_CODES.server);
-  if (name === "InternalError" || name === "ServiceUnavailable") return retry(S3_ERROR_CODES.server);
-  if (name !== undefined && RETRYABLE_NETWORK_CODES.has(name)) return retry(S3_ERROR_CODES.network);
-  if (name !== undefined && CONFIGURATION_NETWORK_CODES.has(name)) return config(S3_ERROR_CODES.connect);
-  if (status !== undefined && status >= 400) return config(S3_ERROR_CODES.badRequest);
+  if (name !== undefined && CREDENTIALS.has(name)) return config(ERROR_CODES.S3_CREDENTIALS);
+  if (name === "NoSuchBucket") return config(ERROR_CODES.S3_NO_SUCH_BUCKET);
+  if (name !== undefined && QUEUE_MISSING.has(name)) return config(ERROR_CODES.S3_QUEUE_NOT_FOUND);
+  if (name !== undefined && REGION.has(name)) return config(ERROR_CODES.S3_REGION, " (check region)");
+  if (status === 301 || status === 307) return config(ERROR_CODES.S3_REGION, " (check region)");
+  if (isNoSuchKey(error)) return config(ERROR_CODES.S3_NO_SUCH_KEY);
+  if (status === 403) return config(ERROR_CODES.S3_ACCESS_DENIED);
+  if (status === 404) return config(ERROR_CODES.S3_NO_SUCH_BUCKET);
+  if (status !== undefined && status >= 500) return retry(ERROR_CODES.S3_SERVER);
+  if (name === "InternalError" || name === "ServiceUnavailable") return retry(ERROR_CODES.S3_SERVER);
+  if (name !== undefined && RETRYABLE_NETWORK_CODES.has(name)) return retry(ERROR_CODES.S3_NETWORK);
+  if (name !== undefined && CONFIGURATION_NETWORK_CODES.has(name)) return config(ERROR_CODES.S3_CONNECT);
+  if (status !== undefined && status >= 400) return config(ERROR_CODES.S3_BAD_REQUEST);
   return error;
 }
 

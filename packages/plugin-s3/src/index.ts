@@ -43,6 +43,7 @@ export {
   type S3Destination,
 } from "./destination.js";
 export { createS3Source } from "./source.js";
-export { classify, S3_ERROR_CODES } from "./errors.js";
+export { classify } from "./errors.js";
+export { ERROR_CODES } from "./error-codes.js";
 export { parseNotification, decodeEventKey, type Notification } from "./notifications.js";
 export { planObjects } from "./encode.js";

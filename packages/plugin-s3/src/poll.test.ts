@@ -15,7 +15,7 @@ import {
 } from "@logshipper/core/sdk";
 import { fakeContext, sourceContract, type FakeContext } from "@logshipper/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createS3Source, S3_ERROR_CODES, s3Source } from "./index.js";
+import { createS3Source, ERROR_CODES, s3Source } from "./index.js";
 import { writeBucket } from "./testing/objects.js";
 import { FakeS3, s3Options } from "./testing/s3-server.js";
 
@@ -161,13 +161,13 @@ describe("s3 source, mode poll", () => {
     s3.fail({ method: "GET", query: "list-type", status: 403, code: "AccessDenied", times: 1 });
     let error = await drain(source()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigurationError);
-    expect(error).toMatchObject({ code: S3_ERROR_CODES.accessDenied });
+    expect(error).toMatchObject({ code: ERROR_CODES.S3_ACCESS_DENIED });
     s3.fail({ method: "GET", path: /hostile/, status: 503, code: "SlowDown", times: 1 });
     error = await drain(source({ prefix: "edge/" })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RetryableError);
     s3.fail({ method: "GET", path: /hostile/, status: 403, code: "KMS.AccessDeniedException", times: 1 });
     error = await drain(source({ prefix: "edge/" })).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: S3_ERROR_CODES.kms });
+    expect(error).toMatchObject({ code: ERROR_CODES.S3_KMS });
     await expect(source({ bucket: "missing-bucket" }).test!()).rejects.toBeInstanceOf(ConfigurationError);
     await expect(source().test!()).resolves.toBeUndefined();
   });

@@ -6,11 +6,11 @@
  * Keys that sort before `after` are never listed again: poll suits keys that grow in order (date-based layouts
  * such as CloudTrail's, Panoptica's or Cerby's). For other layouts use `mode: sqs`.
  */
-import type { PluginContext, SourceBatch } from "@logshipper/core/sdk";
+import { SourceBatcher, type PluginContext, type SourceBatch } from "@logshipper/core/sdk";
 import type { S3Store } from "./client.js";
 import type { S3SourceConfig } from "./config.js";
 import {
-  BatchBuilder,
+  addItem,
   readCheckpoint,
   storedPosition,
   type PollCheckpoint,
@@ -36,7 +36,10 @@ export async function* pullPoll(
   let after = state?.after;
   let cur: { key: string; pos?: ObjectPosition | undefined } | undefined = state?.cur;
   let moved = false;
-  const batch = new BatchBuilder(limits);
+  const batch = new SourceBatcher({
+    maxBatchRecords: limits.maxBatchRecords,
+    maxBatchBytes: limits.maxBatchBytes,
+  });
   const snapshot = (): PollCheckpoint => {
     const pos = storedPosition(cur?.pos);
     return {
@@ -82,7 +85,7 @@ export async function* pullPoll(
                 moved = false;
                 yield batch.take(snapshot());
               }
-              batch.add(item);
+              addItem(batch, item);
               cur = { key: object.key, pos: item.next };
             }
             if (stop.aborted) return;
@@ -98,5 +101,5 @@ export async function* pullPoll(
     }
     if (!page.truncated) break;
   }
-  if (batch.count > 0 || moved) yield batch.take(snapshot());
+  if (!batch.empty || moved) yield batch.take(snapshot());
 }

@@ -5,7 +5,7 @@
  */
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { awsClientConfig } from "./aws.js";
-import type { AwsOptions } from "./config.js";
+import type { S3AwsOptions } from "./aws-options.js";
 
 export interface QueueMessage {
   id: string;
@@ -47,7 +47,7 @@ export class Queue {
 
   constructor(
     readonly url: string,
-    private readonly options: AwsOptions,
+    private readonly options: S3AwsOptions,
     private readonly pluginName: string,
   ) {
     this.name = new URL(url).pathname.split("/").filter(Boolean).pop() ?? url;
@@ -56,10 +56,10 @@ export class Queue {
   /** The SDK client, created on first use. */
   private sqs(): Promise<SQSClient> {
     const region = this.options.region ?? queueRegion(this.url);
-    this.client ??= Promise.all([
-      sdk(),
-      awsClientConfig({ ...this.options, region }, this.pluginName, false),
-    ]).then(([{ SQSClient }, { forcePathStyle: _unused, ...config }]) => {
+    this.client ??= sdk().then(({ SQSClient }) => {
+      // Path-style addressing is an S3 matter; the endpoint option is S3's too.
+      const options = { ...this.options, region, forcePathStyle: false };
+      const config = awsClientConfig(options, this.pluginName, false);
       // The queue URL names its endpoint (AWS, a VPC endpoint, or an SQS-compatible server).
       this.created = new SQSClient({ ...config, endpoint: new URL(this.url).origin });
       return this.created;

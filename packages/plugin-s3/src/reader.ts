@@ -18,7 +18,7 @@ import {
   type ParserMode,
   type PluginContext,
 } from "@logshipper/core/sdk";
-import type { S3Store } from "./client.js";
+import type { ObjectBody, S3Store } from "./client.js";
 import type { SourceFormat } from "./config.js";
 import { httpStatus } from "./errors.js";
 import { cloudTrailItems, looksLikeCloudTrail, MAX_CLOUDTRAIL_BYTES } from "./cloudtrail.js";
@@ -88,21 +88,20 @@ async function* skipBytes(input: AsyncIterable<Buffer>, count: number): AsyncGen
 }
 
 /**
- * The items of an object after `resume`, in chunks. Throws the SDK's error when S3 fails (the caller classifies
- * it); a corrupt gzip stream ends the object with a reject.
+ * GetObject from the saved position (a Range request for a plain object), or from the start when the object is
+ * shorter than that position or was replaced since (another ETag): then `resume` is undefined.
  */
-export async function* readObject(
+async function openObject(
   store: S3Store,
   target: ReadTarget,
-  format: SourceFormat,
-  resume: ObjectPosition | undefined,
+  saved: ObjectPosition | undefined,
   signal: AbortSignal,
   ctx: PluginContext,
-): AsyncGenerator<ObjectItem[]> {
+): Promise<{ object: ObjectBody; resume: ObjectPosition | undefined; from: number }> {
   const where = `s3://${target.bucket}/${target.key}`;
-  if (resume?.end) return;
+  let resume = saved;
   let from = resume?.mode !== undefined && resume.mode !== "cloudtrail" && !resume.gz ? resume.offset : 0;
-  let object: Awaited<ReturnType<S3Store["get"]>>;
+  let object: ObjectBody;
   try {
     object = await store.get(target.bucket, target.key, from, signal);
   } catch (error) {
@@ -124,6 +123,26 @@ export async function* readObject(
       object = await store.get(target.bucket, target.key, 0, signal);
     }
   }
+  return { object, resume, from };
+}
+
+/**
+ * The items of an object after `resume`, in chunks. Throws the SDK's error when S3 fails (the caller classifies
+ * it); a corrupt gzip stream ends the object with a reject.
+ */
+export async function* readObject(
+  store: S3Store,
+  target: ReadTarget,
+  format: SourceFormat,
+  resume: ObjectPosition | undefined,
+  signal: AbortSignal,
+  ctx: PluginContext,
+): AsyncGenerator<ObjectItem[]> {
+  const where = `s3://${target.bucket}/${target.key}`;
+  if (resume?.end) return;
+  const opened = await openObject(store, target, resume, signal, ctx);
+  const { object, from } = opened;
+  resume = opened.resume;
   const etag = object.etag;
   const body: Readable = object.body;
   try {

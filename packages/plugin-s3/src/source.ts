@@ -5,6 +5,7 @@
  * Malformed objects and lines become rejects (dead letters) with `s3://bucket/key:line` as their origin.
  */
 import type { PluginContext, Source, SourceBatch } from "@logshipper/core/sdk";
+import { resolveAwsOptions, warnRenamedOptions } from "./aws-options.js";
 import { S3Store } from "./client.js";
 import { DEFAULT_SOURCE_LIMITS, type SourceLimits } from "./checkpoint.js";
 import type { S3SourceConfig } from "./config.js";
@@ -20,10 +21,12 @@ export function createS3Source(
   limits: SourceLimits = DEFAULT_SOURCE_LIMITS,
 ): Source {
   const selected = keyFilter(config.include, config.exclude);
+  warnRenamedOptions(config, ctx.logger);
+  const aws = resolveAwsOptions(config);
   let store: S3Store | undefined;
   let queue: Queue | undefined;
-  const s3 = () => (store ??= new S3Store(config, ctx.name));
-  const sqs = () => (queue ??= new Queue(config.queueUrl ?? "", config, ctx.name));
+  const s3 = () => (store ??= new S3Store(aws, ctx.name));
+  const sqs = () => (queue ??= new Queue(config.queueUrl ?? "", aws, ctx.name));
 
   return {
     pull(checkpoint: unknown, signal: AbortSignal): AsyncIterable<SourceBatch> {

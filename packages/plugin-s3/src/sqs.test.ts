@@ -197,7 +197,7 @@ describe("s3 source, mode sqs", () => {
   it("checks the signature: a wrong secret is a credentials problem; test() reads the queue", async () => {
     const name = queue([]);
     await expect(source(name).test!()).resolves.toBeUndefined();
-    const wrong = source(name, { secretAccessKey: "not-the-secret" });
+    const wrong = source(name, { credentials: { accessKeyId: "S3RVER", secretAccessKey: "not-the-secret" } });
     await expect(drain(wrong)).rejects.toMatchObject({ code: "LS_ERR_S3_CREDENTIALS" });
     const missing = s3Source.create(
       s3Source.configSchema.parse(fx.options(name, { queueUrl: `${fx.sqs.base}/123456789012/nope` })),

@@ -1,15 +1,18 @@
 /**
- * SIEM mappings (DESIGN §6): one JSONata expression per file, compiled once at load. The expression is
- * compiled to JavaScript closures (compiler/) when it stays within the compiled subset, else it runs on
- * jsonata's interpreter; both give the same values and the same errors.
+ * SIEM mappings (docs/architecture.md, A record's path): one JSONata expression per file, compiled once at
+ * load. The expression is compiled to JavaScript closures (@logshipper/jsonata-compiler) when it stays within
+ * the compiled subset, else it runs on jsonata's interpreter; both give the same values and the same errors.
  */
+import {
+  analyzeReads,
+  compileExpression,
+  isAmbiguous,
+  type AstNode,
+  type FieldReads,
+} from "@logshipper/jsonata-compiler";
 import jsonata from "jsonata";
 import type { LogRecord } from "../sdk/types.js";
-import { compileExpression } from "./compiler/compile.js";
-import { isAmbiguous } from "./compiler/errors.js";
-import type { Node } from "./compiler/types.js";
 import { MappingError } from "./errors.js";
-import { analyzeReads, type FieldReads } from "./unmapped.js";
 
 export interface CompiledMapping {
   /** The mapping file (or a label such as `<default mapping of s3>`), used in every error message. */
@@ -184,7 +187,7 @@ export function compileMapping(
   const compiled =
     options.compile === false
       ? ({ ok: false, reason: "the interpreter was asked for" } as const)
-      : compileExpression(expression.ast() as Node, { bindings: BINDING_NAMES });
+      : compileExpression(expression.ast() as AstNode, { bindings: BINDING_NAMES });
   if (compiled.ok) {
     const run = compiled.evaluate;
     const evaluateSync = (record: LogRecord): unknown => {

@@ -1,4 +1,7 @@
-/** SIEM mappings: JSONata compilation, evaluation with record bindings, and unmapped fields (DESIGN §6). */
+/**
+ * SIEM mappings: JSONata compilation, evaluation with record bindings, and unmapped fields (on
+ * @logshipper/jsonata-compiler; docs/architecture.md, A record's path).
+ */
 export {
   compileMapping,
   mapRecord,
@@ -8,4 +11,4 @@ export {
   type MappedRecord,
 } from "./compile.js";
 export { MappingError, type MappingErrorCode, type MappingErrorDetails } from "./errors.js";
-export { analyzeReads, formatFieldPath, FieldReads } from "./unmapped.js";
+export { analyzeReads, formatFieldPath, FieldReads } from "@logshipper/jsonata-compiler";

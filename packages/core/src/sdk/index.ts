@@ -5,6 +5,7 @@ export * from "./errors.js";
 export { definePlugin, secret, isSecretSchema, collectSecretValues } from "./plugin.js";
 export { parseDuration, parseByteSize, duration, byteSize } from "./units.js";
 export * from "./formats.js";
+export { SourceBatcher, type SourceBatchLimits } from "./batcher.js";
 export * from "./keys.js";
 export { sleep } from "./sleep.js";
 export {

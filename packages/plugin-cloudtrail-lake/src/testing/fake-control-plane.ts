@@ -5,10 +5,10 @@
  * Queries understand `SELECT eventData FROM <store> [WHERE eventTime > 'yyyy-MM-dd HH:mm:ss' | eventData.uid =
  * '<uid>']`; a query is QUEUED, then RUNNING, then FINISHED after `queryPolls` DescribeQuery calls.
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type http from "node:http";
+import { answerAssumeRole, stsError, verifySigV4 } from "@logshipper/aws/testing";
 import { sendAwsError, type FakeLake } from "./fake-lake.js";
-import { verifySigV4 } from "./sigv4-check.js";
 
 export interface FakeQuery {
   id: string;
@@ -135,37 +135,6 @@ const OPERATIONS: Record<string, (lake: FakeLake, input: Input, res: http.Server
   },
 };
 
-function stsError(res: http.ServerResponse, status: number, code: string, message: string): void {
-  res.writeHead(status, { "content-type": "text/xml" });
-  res.end(
-    `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>` +
-      `<Code>${code}</Code><Message>${message}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
-  );
-}
-
-function assumeRole(lake: FakeLake, form: URLSearchParams, res: http.ServerResponse): void {
-  const roleArn = form.get("RoleArn") ?? "";
-  const role = lake.roles[roleArn];
-  if (!role) return stsError(res, 403, "AccessDenied", `not authorized to assume ${roleArn}`);
-  if (role.externalId !== undefined && form.get("ExternalId") !== role.externalId)
-    return stsError(res, 403, "AccessDenied", "ExternalId does not match the role's trust policy");
-  const accessKeyId = `ASIA${randomBytes(8).toString("hex").toUpperCase()}`;
-  const secretAccessKey = randomBytes(30).toString("base64");
-  const sessionToken = randomBytes(48).toString("base64");
-  lake.keys.set(accessKeyId, { secretAccessKey, sessionToken });
-  const session = form.get("RoleSessionName") ?? "session";
-  const expiration = new Date(Date.now() + 3_600_000).toISOString();
-  res.writeHead(200, { "content-type": "text/xml" });
-  res.end(
-    `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>` +
-      `<AssumedRoleUser><AssumedRoleId>AROAEXAMPLE:${session}</AssumedRoleId>` +
-      `<Arn>${roleArn.replace(":iam::", ":sts::").replace(":role/", ":assumed-role/")}/${session}</Arn></AssumedRoleUser>` +
-      `<Credentials><AccessKeyId>${accessKeyId}</AccessKeyId><SecretAccessKey>${secretAccessKey}</SecretAccessKey>` +
-      `<SessionToken>${sessionToken}</SessionToken><Expiration>${expiration}</Expiration></Credentials>` +
-      `</AssumeRoleResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></AssumeRoleResponse>`,
-  );
-}
-
 export async function handleControl(
   lake: FakeLake,
   req: http.IncomingMessage,
@@ -184,7 +153,8 @@ export async function handleControl(
   if (isSts) {
     if (auth.service !== "sts")
       return stsError(res, 403, "SignatureDoesNotMatch", "credential scope is not sts");
-    return assumeRole(lake, new URLSearchParams(body.toString("utf8")), res);
+    answerAssumeRole(new URLSearchParams(body.toString("utf8")), lake.roles, lake.keys, res);
+    return;
   }
   const op = OPERATIONS[target.replace(/^CloudTrail_20131101\./, "")];
   if (!target.startsWith("CloudTrail_20131101.") || !op)

@@ -8,7 +8,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type http from "node:http";
 import { sendAwsError, type FakeLake, type Fault } from "./fake-lake.js";
-import { verifySigV4 } from "./sigv4-check.js";
+import { verifySigV4 } from "@logshipper/aws/testing";
 
 const MAX_BYTES = 1_000_000;
 const ID = /^[-_A-Za-z0-9]{1,128}$/;

@@ -3,7 +3,7 @@
  * - CloudTrail Data (restJson1): `POST /PutAuditEvents?channelArn=...` (fake-data-plane.ts);
  * - CloudTrail (awsJson1_1, `X-Amz-Target: CloudTrail_20131101.*`): GetChannel, StartQuery, DescribeQuery,
  *   GetQueryResults, CancelQuery; and STS AssumeRole (awsQuery) (fake-control-plane.ts).
- * Every request's SigV4 signature is recomputed with the known secrets and checked (sigv4-check.ts).
+ * Every request's SigV4 signature is recomputed with the known secrets and checked (`verifySigV4` of @logshipper/aws/testing).
  *
  * Faults: queue one for the next PutAuditEvents calls (`queueFault`), or set random ones (`setRandom`, seeded):
  * throttling, 5xx, per-event Throttling / InternalFailure, slow responses, dropped connections, and a
@@ -13,7 +13,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { handleControl, type FakeQuery } from "./fake-control-plane.js";
 import { handlePutAuditEvents } from "./fake-data-plane.js";
-import type { KnownKey } from "./sigv4-check.js";
+import type { KnownKey } from "@logshipper/aws/testing";
 
 export const TEST_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
 export const TEST_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";

@@ -15,5 +15,4 @@ export {
 } from "./fake-lake.js";
 export { checkEventData } from "./fake-data-plane.js";
 export type { FakeQuery } from "./fake-control-plane.js";
-export { verifySigV4, type KnownKey, type RawRequest, type SigV4Result } from "./sigv4-check.js";
 export { lakeEvent, lakeRecords, outputRecord } from "./records.js";

@@ -6,7 +6,7 @@
  * - The proxy records every request (method, path, query, headers), can answer with injected failures
  *   (503 SlowDown, 403 AccessDenied, KMS errors) or hold requests until a test releases them, and answers
  *   AbortMultipartUpload itself with 204 as S3 does (s3rver answers 405).
- * - s3rver checks no signatures; tests that need that use the SQS server (sigv4.ts).
+ * - s3rver checks no signatures; tests that need that use the SQS server (SigV4 checked by @logshipper/aws/testing).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -173,7 +173,6 @@ export function s3Options(server: FakeS3): Record<string, unknown> {
     endpoint: server.url,
     forcePathStyle: true,
     region: "us-east-1",
-    accessKeyId: "S3RVER",
-    secretAccessKey: "S3RVER",
+    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
   };
 }

@@ -7,7 +7,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { verifySigV4 } from "./sigv4.js";
+import { knownKeys, rawRequest, verifySigV4, type KeyLookup, type KnownKey } from "@logshipper/aws/testing";
 
 export interface FakeMessage {
   id: string;
@@ -47,7 +47,12 @@ export class FakeSqs {
   private server: http.Server | undefined;
   base = "";
 
-  constructor(readonly secrets: ReadonlyMap<string, string>) {}
+  private readonly keys: KeyLookup;
+
+  /** `keys`: access key id to secret, or a lookup (a loopback STS's, to accept the keys it issues). */
+  constructor(keys: ReadonlyMap<string, string | KnownKey> | KeyLookup) {
+    this.keys = typeof keys === "function" ? keys : knownKeys(keys);
+  }
 
   async start(): Promise<this> {
     this.server = http.createServer((req, res) => {
@@ -127,12 +132,12 @@ export class FakeSqs {
         throw new SqsError(400, "UnknownOperationException", "not an SQS call");
       if (req.headers["content-type"] !== "application/x-amz-json-1.0")
         throw new SqsError(400, "SerializationException", "bad content type");
-      const check = await verifySigV4(req, body, this.secrets);
+      const check = await verifySigV4(rawRequest(req, body), this.keys);
       if (!check.ok || check.service !== "sqs") {
         throw new SqsError(
           403,
           "com.amazon.coral.service#InvalidSignatureException",
-          check.reason ?? "wrong service",
+          check.ok ? "wrong service" : check.message,
         );
       }
       const action = target.slice("AmazonSQS.".length);
