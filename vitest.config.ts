@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Prints which suites were skipped for want of a system program (rsyslogd, ...) and how to enable them.
+    globalSetup: ["test/system-programs.setup.ts"],
   },
 });

@@ -24,6 +24,21 @@ function sourceFiles(dir) {
   return out;
 }
 
+/** Outputs whose source is gone (a file moved or deleted): left behind, they would still import and mask the move. */
+function pruneStale(dist, src) {
+  if (!fs.existsSync(dist)) return;
+  for (const entry of fs.readdirSync(dist, { withFileTypes: true })) {
+    const full = path.join(dist, entry.name);
+    if (entry.isDirectory()) {
+      pruneStale(full, path.join(src, entry.name));
+      if (fs.readdirSync(full).length === 0) fs.rmdirSync(full);
+      continue;
+    }
+    const stem = entry.name.replace(/(\.d)?\.(js|ts)(\.map)?$/, "");
+    if (stem !== entry.name && !fs.existsSync(path.join(src, `${stem}.ts`))) fs.rmSync(full);
+  }
+}
+
 const started = performance.now();
 let files = 0;
 for (const name of fs.readdirSync(packagesDir).sort()) {
@@ -31,6 +46,7 @@ for (const name of fs.readdirSync(packagesDir).sort()) {
   if (!fs.existsSync(src)) continue;
   const entryPoints = sourceFiles(src);
   files += entryPoints.length;
+  pruneStale(path.join(packagesDir, name, "dist"), src);
   await build({
     entryPoints,
     outdir: path.join(packagesDir, name, "dist"),

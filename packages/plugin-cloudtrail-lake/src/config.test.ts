@@ -3,7 +3,7 @@ import { collectSecretValues } from "@logshipper/core/sdk";
 import { describe, expect, it } from "vitest";
 import { dataEndpoint, parseChannelArn, parseEventDataStore } from "./arn.js";
 import { cloudTrailLakeConfig } from "./config.js";
-import { auditEventId, uuidv5 } from "./ids.js";
+import { auditEventId, uuidv5 } from "./destination/ids.js";
 
 const ARN = "arn:aws:cloudtrail:eu-central-1:123456789012:channel/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
 

@@ -12,7 +12,7 @@ import {
   RequestTimeoutError,
 } from "./errors.js";
 import { ERROR_CODES as CODES } from "./error-codes.js";
-import { eventResults, requestFailure, settle } from "./outcomes.js";
+import { eventResults, requestFailure, settle } from "./destination/outcomes.js";
 
 const NOW = Date.UTC(2025, 10, 22, 12);
 const api = (status: number, type: string, retryAfter?: string) =>

@@ -5,8 +5,8 @@
  */
 import { definePlugin, type PluginDefinition } from "@logshipper/core/sdk";
 import { s3DestinationConfig, s3SourceConfig } from "./config.js";
-import { createS3Destination } from "./destination.js";
-import { createS3Source } from "./source.js";
+import { createS3Destination } from "./destination/destination.js";
+import { createS3Source } from "./source/source.js";
 
 export const s3Destination = definePlugin({
   name: "s3",
@@ -41,9 +41,9 @@ export {
   S3_MAX_BATCH_RECORDS,
   TEST_KEY_DIR,
   type S3Destination,
-} from "./destination.js";
-export { createS3Source } from "./source.js";
+} from "./destination/destination.js";
+export { createS3Source } from "./source/source.js";
 export { classify } from "./errors.js";
 export { ERROR_CODES } from "./error-codes.js";
-export { parseNotification, decodeEventKey, type Notification } from "./notifications.js";
-export { planObjects } from "./encode.js";
+export { parseNotification, decodeEventKey, type Notification } from "./source/notifications.js";
+export { planObjects } from "./destination/encode.js";

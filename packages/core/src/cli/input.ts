@@ -1,5 +1,8 @@
-/** Read records from a data file for `rule test` and `mapping test`, with the `file` source itself. */
-import { fileSource } from "../plugins/file/index.js";
+/**
+ * Read records from a data file for `rule test` and `mapping test`, with the `file` source itself (found in the
+ * registry like any plugin: core's modules do not import plugins).
+ */
+import { loadRegistry } from "../config/registry.js";
 import { createLogger, Redactor } from "../log.js";
 import { EngineMetrics } from "../metrics.js";
 import type { LogRecord, PluginContext, RejectedInput } from "../sdk/types.js";
@@ -19,6 +22,9 @@ export async function readInputRecords(
   file: string,
   options: InputOptions,
 ): Promise<{ records: LogRecord[]; rejects: RejectedInput[] }> {
+  const registry = await loadRegistry([], process.cwd(), [], { sources: ["file"], destinations: [] });
+  const fileSource = registry.sources.get("file");
+  if (!fileSource) throw new Error("the built-in file source is not installed");
   const controller = new AbortController();
   const ctx: PluginContext = {
     name: "input",

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-/** `logshipper` command line (DESIGN §9). Exit codes: 0 success, 1 runtime failure, 2 invalid configuration or usage. */
+/** `logshipper` command line (docs/architecture.md, "Layers"). Exit codes: 0 success, 1 runtime failure, 2 invalid configuration or usage. */
 import { Command, CommanderError, Option } from "commander";
 import { EXIT_USAGE, reportError } from "./context.js";
 import { runCommand } from "./run.js";
 import { validateCommand, testDestinationCommand } from "./validate.js";
 import { mappingTestCommand, ruleTestCommand } from "./test-commands.js";
 import { pluginsCommand, schemaCommand } from "./plugins.js";
-import { lakeQueryCommand } from "./lake.js";
+import { addPluginCommands } from "./plugin-commands.js";
 import { deadletterListCommand, deadletterReplayCommand, statusCommand } from "./status.js";
 
 // The AWS SDK warns on every run about Node versions it will stop supporting; that is our concern, not the user's.
@@ -112,21 +112,6 @@ dead
   .option("--id <ids...>", "dead letter ids (default: all replayable)")
   .action(deadletterReplayCommand);
 
-const lake = program.command("lake").description("AWS CloudTrail Lake (the cloudtrail-lake destination)");
-lake
-  .command("query")
-  .description(
-    "run a Lake query (StartQuery, wait, GetQueryResults) and print the rows, one JSON object per line",
-  )
-  .requiredOption("--event-data-store <id>", "event data store ID or ARN")
-  .option("--since <time>", "only events after this: an ISO time, a date (UTC), or a duration back (6h, 7d)")
-  .option("--sql <statement>", "the whole SQL statement instead of the default SELECT")
-  .option("-c, --config <file>", "configuration that names the destination")
-  .option("--destination <name>", "use this cloudtrail-lake destination's region and credentials")
-  .option("--region <region>", "AWS region (default: from the event data store ARN or the environment)")
-  .option("--endpoint <url>", "CloudTrail endpoint override")
-  .action(lakeQueryCommand);
-
 program
   .command("schema")
   .description("JSON Schema of the configuration file, for editors")
@@ -134,6 +119,8 @@ program
   .action(schemaCommand);
 
 try {
+  // Plugin packages' commands (`lake query`, ...), after core's own.
+  await addPluginCommands(program, process.argv);
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {

@@ -1,3 +1,4 @@
+import { ERROR_CODES } from "../error-codes.js";
 import { LogShipperError } from "../sdk/errors.js";
 
 export interface ConfigIssue {
@@ -11,7 +12,7 @@ export class ConfigError extends LogShipperError {
   readonly file: string;
   constructor(file: string, issues: ConfigIssue[]) {
     super(
-      "LS_ERR_CONFIG_INVALID",
+      ERROR_CODES.CONFIG_INVALID,
       `${file}: ${issues.length} problem${issues.length === 1 ? "" : "s"}\n` +
         issues.map((i) => `  ${i.path}: ${i.message}`).join("\n"),
     );

@@ -1,47 +1,34 @@
 /**
- * Plugin registry: the built-in `file` plugins, the bundled plugin packages when installed, and `plugins:`.
- *
- * A bundled package lists its plugins in its package.json (`logshipper.plugins`), so a configuration is loaded
- * with only the packages it uses: the AWS SDK behind `s3` and `cloudtrail-lake` costs a run that ships to
- * syslog nothing (it would be most of the start-up time and a tenth of the memory).
+ * Plugin registry: the bundled packages when installed (core's own `file` plugin among them) and `plugins:`.
+ * Every plugin is found the same way, through its package's manifest (see packages.ts), so a configuration is
+ * loaded with only the packages it uses.
  */
-import fs from "node:fs";
-import { createRequire } from "node:module";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { fileDestination, fileSource } from "../plugins/file/index.js";
 import type { DestinationPluginDefinition, PluginDefinition, SourcePluginDefinition } from "../sdk/types.js";
-
-/** Packages of this repository that load by default when they are installed next to core. */
-export const BUNDLED_PACKAGES = [
-  "@logshipper/plugin-s3",
-  "@logshipper/plugin-cloudtrail-lake",
-  "@logshipper/plugin-syslog",
-];
-
-type PluginKind = PluginDefinition["kind"];
-
-/** What a bundled package's package.json says it provides, without importing it. */
-interface PackageManifest {
-  plugins: { name: string; kind: PluginKind }[];
-}
+import {
+  BUNDLED_PACKAGES,
+  bundledManifest,
+  importBundled,
+  importFrom,
+  type PackageManifest,
+  type PluginKind,
+} from "./packages.js";
 
 export class PluginRegistry {
   readonly sources = new Map<string, SourcePluginDefinition>();
   readonly destinations = new Map<string, DestinationPluginDefinition>();
   /** Installed bundled packages that were not imported (the configuration uses none of their plugins). */
-  private notLoaded: { pkg: string; baseDir: string; manifest: PackageManifest }[] = [];
+  private notLoaded: { pkg: string; baseDir: string; manifest: PackageManifest | undefined }[] = [];
 
   /** Every plugin name of a kind, loaded or not: what error messages offer. */
   names(kind: PluginKind): string[] {
     const loaded = kind === "source" ? this.sources : this.destinations;
     const names = new Set([...loaded.keys()]);
     for (const { manifest } of this.notLoaded)
-      for (const p of manifest.plugins) if (p.kind === kind) names.add(p.name);
+      for (const p of manifest?.plugins ?? []) if (p.kind === kind) names.add(p.name);
     return [...names].sort();
   }
 
-  skip(pkg: string, baseDir: string, manifest: PackageManifest): void {
+  skip(pkg: string, baseDir: string, manifest: PackageManifest | undefined): void {
     this.notLoaded.push({ pkg, baseDir, manifest });
   }
 
@@ -49,8 +36,8 @@ export class PluginRegistry {
   async loadAll(): Promise<this> {
     const rest = this.notLoaded;
     this.notLoaded = [];
-    for (const { pkg, baseDir } of rest)
-      for (const def of definitionsIn(await importFrom(pkg, baseDir))) this.add(def);
+    for (const { pkg, baseDir, manifest } of rest)
+      for (const def of definitionsIn(await importBundled(pkg, manifest, baseDir))) this.add(def);
     return this;
   }
 
@@ -85,41 +72,9 @@ function definitionsIn(module: Record<string, unknown>): PluginDefinition[] {
   return [...new Set(candidates.filter(isPluginDefinition))];
 }
 
-/** Resolve relative to the configuration first (the user's project), then to core itself. */
-function resolveFrom(specifier: string, baseDir: string): string {
-  try {
-    return createRequire(path.join(baseDir, "noop.js")).resolve(specifier);
-  } catch {
-    return createRequire(import.meta.url).resolve(specifier);
-  }
-}
-
-async function importFrom(specifier: string, baseDir: string): Promise<Record<string, unknown>> {
-  let target: string;
-  try {
-    target = pathToFileURL(resolveFrom(specifier, baseDir)).href;
-  } catch {
-    target = specifier.startsWith(".") ? pathToFileURL(path.resolve(baseDir, specifier)).href : specifier;
-  }
-  return (await import(target)) as Record<string, unknown>;
-}
-
 export interface RegistryIssue {
   path: string;
   message: string;
-}
-
-/** The manifest of an installed bundled package; null when it is not installed, undefined when it has none. */
-export function bundledManifest(pkg: string, baseDir: string): PackageManifest | null | undefined {
-  let file: string;
-  try {
-    file = resolveFrom(`${pkg}/package.json`, baseDir);
-  } catch {
-    return null;
-  }
-  const json = JSON.parse(fs.readFileSync(file, "utf8")) as { logshipper?: Partial<PackageManifest> };
-  const plugins = json.logshipper?.plugins;
-  return Array.isArray(plugins) ? { plugins } : undefined;
 }
 
 /** Plugins a configuration uses, by kind; the bundled packages providing none of them are not imported. */
@@ -136,8 +91,6 @@ export async function loadRegistry(
   wanted?: WantedPlugins,
 ): Promise<PluginRegistry> {
   const registry = new PluginRegistry();
-  registry.add(fileSource);
-  registry.add(fileDestination);
   const want = wanted && {
     source: new Set(wanted.sources),
     destination: new Set(wanted.destinations),
@@ -149,7 +102,7 @@ export async function loadRegistry(
       registry.skip(pkg, baseDir, manifest);
       continue;
     }
-    for (const def of definitionsIn(await importFrom(pkg, baseDir))) registry.add(def);
+    for (const def of definitionsIn(await importBundled(pkg, manifest, baseDir))) registry.add(def);
   }
   for (const [i, pkg] of extra.entries()) {
     try {

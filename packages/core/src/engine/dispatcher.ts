@@ -4,6 +4,7 @@
  * and pauses on configuration-level failures without dropping anything.
  */
 import pRetry, { AbortError } from "p-retry";
+import { ERROR_CODES } from "../error-codes.js";
 import { DestinationError } from "../sdk/errors.js";
 import type { OutputRecord } from "../sdk/types.js";
 import type { DestinationRuntime } from "./destination-runtime.js";
@@ -22,7 +23,7 @@ export interface DeliveryResult {
 
 /** Thrown when shutdown interrupts a delivery: the batch stays in the buffer, uncommitted. */
 export class DeliveryInterrupted extends Error {
-  readonly code = "LS_ERR_DELIVERY_INTERRUPTED";
+  readonly code = ERROR_CODES.DELIVERY_INTERRUPTED;
 }
 
 /**
@@ -94,7 +95,7 @@ export async function deliver(
       const record = remaining[i]!;
       if (outcome.status === "ok") okNow.push(record);
       else if (outcome.status === "permanent")
-        rejected.push({ record, code: outcome.code ?? "LS_ERR_DEST_REJECTED", reason: outcome.reason });
+        rejected.push({ record, code: outcome.code ?? ERROR_CODES.DEST_REJECTED, reason: outcome.reason });
       else {
         next.push(record);
         retryAfterMs = Math.max(retryAfterMs, outcome.retryAfterMs ?? 0);

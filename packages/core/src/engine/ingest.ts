@@ -4,6 +4,7 @@
  * selects is counted as filtered out and not buffered (as Cloud Exchange does).
  */
 import type { SourceConfig } from "../config/load.js";
+import { ERROR_CODES } from "../error-codes.js";
 import type { EngineMetrics } from "../metrics.js";
 import type { DeadLetterInput, RecordToBuffer, StateStore } from "../state/interfaces.js";
 import type { Logger, Source, SourceBatch } from "../sdk/types.js";
@@ -220,7 +221,7 @@ export class SourceRunner {
         stage: "ingest",
         source: config.name,
         origin: r.origin,
-        code: "LS_ERR_INPUT_MALFORMED",
+        code: ERROR_CODES.INPUT_MALFORMED,
         reason: r.reason,
         payload: r.raw.length > MAX_REJECT_BYTES ? r.raw.slice(0, MAX_REJECT_BYTES) : r.raw,
       };

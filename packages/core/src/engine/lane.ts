@@ -4,6 +4,7 @@
  * together with the acknowledged ids and dead letters. A slow destination only slows its own lanes.
  */
 import type { SiemMappingConfig } from "../config/load.js";
+import { ERROR_CODES } from "../error-codes.js";
 import { STAGES, type EngineMetrics, type Stage } from "../metrics.js";
 import { mapRecord, mapRecordSync } from "../mapping/index.js";
 import type { DeadLetterInput, BufferedRecord, StateStore } from "../state/interfaces.js";
@@ -220,7 +221,7 @@ export class Lane {
           const reason = check.error.issues
             .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
             .join("; ");
-          item.deadLetter = this.deadLetter(row, "output", { code: "LS_ERR_OUTPUT_SCHEMA", message: reason });
+          item.deadLetter = this.deadLetter(row, "output", { code: ERROR_CODES.OUTPUT_SCHEMA, message: reason });
           continue;
         }
         value = check.data;
@@ -230,7 +231,7 @@ export class Lane {
       if (bytes > destination.limits.maxRecordBytes) {
         this.arena.dropLast();
         item.deadLetter = this.deadLetter(row, "output", {
-          code: "LS_ERR_RECORD_TOO_LARGE",
+          code: ERROR_CODES.RECORD_TOO_LARGE,
           message: `mapped record is ${bytes} bytes; destination ${destination.name} accepts at most ${destination.limits.maxRecordBytes}`,
         });
         continue;
@@ -284,7 +285,7 @@ export class Lane {
       destination: this.destination.name,
       recordId: row.id,
       origin: row.origin ?? undefined,
-      code: e.code ?? "LS_ERR_MAPPING_EVAL",
+      code: e.code ?? ERROR_CODES.MAPPING_EVAL,
       reason: e.message ?? String(error),
       payload: recordPayload(row, row.dataJson),
     };

@@ -4,11 +4,11 @@
  */
 import { describe, expect, it } from "vitest";
 import type { LogRecord } from "../sdk/types.js";
+import { logRecord } from "../testing/records.js";
 import { compileMapping, mapRecord, MappingError } from "./index.js";
 
-function record(data: unknown, meta: Partial<Omit<LogRecord, "data">> = {}): LogRecord {
-  return { id: "id-1", type: "alert", subtype: "dlp", source: "src", time: 1763769600000, data, ...meta };
-}
+const record = (data: unknown, meta: Partial<Omit<LogRecord, "data">> = {}): LogRecord =>
+  logRecord(data, { id: "id-1", source: "src", time: 1763769600000, ...meta });
 
 type Outcome = { value: string | undefined } | { code: string | undefined; message: string };
 

@@ -1,18 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { LogRecord } from "../sdk/types.js";
+import { logRecord } from "../testing/records.js";
 import { compileMapping, mapRecord, MappingError } from "./index.js";
 
-function record(data: unknown, meta: Partial<Omit<LogRecord, "data">> = {}): LogRecord {
-  return {
-    id: "id-1",
-    type: "alert",
-    subtype: "dlp",
-    source: "netskope-alerts",
-    time: Date.UTC(2025, 10, 22, 0, 0, 0),
-    data,
-    ...meta,
-  };
-}
+const record = (data: unknown, meta: Partial<Omit<LogRecord, "data">> = {}): LogRecord =>
+  logRecord(data, { id: "id-1", time: Date.UTC(2025, 10, 22, 0, 0, 0), ...meta });
 
 async function rejection(promise: Promise<unknown>): Promise<MappingError> {
   try {

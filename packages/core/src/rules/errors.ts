@@ -1,3 +1,4 @@
+import { ERROR_CODES } from "../error-codes.js";
 import { LogShipperError } from "../sdk/errors.js";
 
 /** Where something is in the rule text. `line` and `column` count from 1; `offset` from 0 (UTF-16 units). */
@@ -18,7 +19,7 @@ export interface RuleSyntaxErrorDetails extends SourcePosition {
 
 /** A business rule that does not parse, or a MATCHES pattern that RE2 does not accept. */
 export class RuleSyntaxError extends LogShipperError {
-  static readonly CODE = "LS_ERR_RULE_SYNTAX";
+  static readonly CODE = ERROR_CODES.RULE_SYNTAX;
   readonly line: number;
   readonly column: number;
   readonly offset: number;

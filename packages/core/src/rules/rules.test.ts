@@ -1,11 +1,9 @@
 import { describe, it, expect } from "vitest";
-import type { LogRecord } from "../sdk/types.js";
 import { LogShipperError } from "../sdk/errors.js";
 import { compileRule, parseRule, ruleFieldPaths, ruleFields, RuleSyntaxError } from "./index.js";
+import { logRecord } from "../testing/records.js";
 
-function record(data: unknown, meta: Partial<Omit<LogRecord, "data">> = {}): LogRecord {
-  return { id: "a1b2", type: "alert", subtype: "dlp", source: "netskope-alerts", time: 0, data, ...meta };
-}
+const record = logRecord;
 
 /** A Netskope-style alert used by most cases. */
 const alert = {

@@ -3,6 +3,18 @@ export { z } from "zod";
 export * from "./types.js";
 export * from "./errors.js";
 export { definePlugin, secret, isSecretSchema, collectSecretValues } from "./plugin.js";
+export {
+  defineCommand,
+  defineCommandGroup,
+  isRunnableCommand,
+  COMMAND_USAGE_EXIT,
+  type CommandDefinition,
+  type CommandGroupDefinition,
+  type CommandOptionDefinition,
+  type CommandContext,
+  type LoadDestinationRequest,
+  type PluginCommand,
+} from "./command.js";
 export { parseDuration, parseByteSize, duration, byteSize } from "./units.js";
 export * from "./formats.js";
 export { SourceBatcher, type SourceBatchLimits } from "./batcher.js";

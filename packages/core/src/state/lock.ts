@@ -5,11 +5,12 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { ERROR_CODES } from "../error-codes.js";
 import { LogShipperError } from "../sdk/errors.js";
 
 export class StateLockedError extends LogShipperError {
   constructor(dir: string, pid: number) {
-    super("LS_ERR_STATE_LOCKED", `state directory ${dir} is in use by a running logshipper (pid ${pid})`);
+    super(ERROR_CODES.STATE_LOCKED, `state directory ${dir} is in use by a running logshipper (pid ${pid})`);
   }
 }
 

@@ -3,13 +3,12 @@
  *   sourceContract("my source", () => mySource.create(config, fakeContext()));
  */
 import { describe, expect, it } from "vitest";
-import type { Destination, OutputRecord, RecordInput, Source, SourceBatch } from "../sdk/types.js";
+import type { Destination, OutputRecord, RecordInput, Source } from "../sdk/types.js";
+import { pullAll } from "./pull.js";
+import { sampleOutputRecords } from "./records.js";
 
-async function drain(source: Source, checkpoint: unknown): Promise<SourceBatch[]> {
-  const batches: SourceBatch[] = [];
-  for await (const batch of source.pull(checkpoint, new AbortController().signal)) batches.push(batch);
-  return batches;
-}
+/** As yielded: the contract itself checks that checkpoints survive JSON. */
+const drain = (source: Source, checkpoint: unknown) => pullAll(source, checkpoint, { storeCheckpoints: false });
 
 const dataOf = (records: RecordInput[]) => records.map((r) => JSON.stringify(r.data));
 
@@ -48,25 +47,6 @@ export function sourceContract(name: string, create: () => Source | Promise<Sour
       await source.close?.();
       await source.close?.();
     });
-  });
-}
-
-export function sampleOutputRecords(n: number, destination = "test"): OutputRecord[] {
-  return Array.from({ length: n }, (_, i) => {
-    const value = { id: `rec-${i}`, message: `test record ${i}`, n: i };
-    const json = JSON.stringify(value);
-    return {
-      id: `rec-${i}`,
-      type: "event",
-      subtype: "test",
-      source: "contract",
-      time: Date.UTC(2025, 10, 22, 12, 0, i % 60),
-      destination,
-      mapping: "contract",
-      value,
-      json,
-      bytes: Buffer.byteLength(json),
-    };
   });
 }
 

@@ -1,5 +1,5 @@
 /** The built-in `file` source and destination, written on the SDK like any plugin. */
-import { definePlugin } from "../../sdk/index.js";
+import { definePlugin } from "../../sdk/plugin.js";
 import { fileDestinationConfig, fileSourceConfig } from "./config.js";
 import { createFileDestination } from "./destination.js";
 import { createFileSource } from "./source.js";
@@ -23,6 +23,9 @@ export const fileDestination = definePlugin({
   configSchema: fileDestinationConfig,
   create: (config, ctx) => createFileDestination(config, ctx),
 });
+
+/** What the registry loads from this entry (core's package.json names it, as every bundled package does). */
+export const plugins = [fileSource, fileDestination];
 
 export type { FileSourceConfig, FileDestinationConfig } from "./config.js";
 export { fileSourceConfig, fileDestinationConfig, DEFAULT_KEY_TEMPLATE } from "./config.js";

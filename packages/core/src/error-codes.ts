@@ -1,0 +1,29 @@
+/**
+ * Every error code the core package defines, in one place (the fastify model: one object of codes, with a test,
+ * test/error-catalog.test.ts, that checks docs/errors.md lists exactly these). Non-test code refers to
+ * `ERROR_CODES.X`, never to an `LS_ERR_` string literal. The key is the code without its `LS_ERR_` prefix.
+ * The built-in file plugin keeps its own catalog in plugins/file/error-codes.ts.
+ */
+export const ERROR_CODES = {
+  // Configuration and usage (exit code 2).
+  CONFIG_INVALID: "LS_ERR_CONFIG_INVALID",
+  RULE_SYNTAX: "LS_ERR_RULE_SYNTAX",
+  MAPPING_SYNTAX: "LS_ERR_MAPPING_SYNTAX",
+  // Runtime (exit code 1).
+  STATE_LOCKED: "LS_ERR_STATE_LOCKED",
+  // Records, kept as dead letters.
+  INPUT_MALFORMED: "LS_ERR_INPUT_MALFORMED",
+  MAPPING_EVAL: "LS_ERR_MAPPING_EVAL",
+  MAPPING_EMPTY: "LS_ERR_MAPPING_EMPTY",
+  OUTPUT_SCHEMA: "LS_ERR_OUTPUT_SCHEMA",
+  RECORD_TOO_LARGE: "LS_ERR_RECORD_TOO_LARGE",
+  DEST_REJECTED: "LS_ERR_DEST_REJECTED",
+  DEST_PERMANENT: "LS_ERR_DEST_PERMANENT",
+  // Destinations, retried or paused.
+  DEST_RETRYABLE: "LS_ERR_DEST_RETRYABLE",
+  DEST_CONFIG: "LS_ERR_DEST_CONFIG",
+  DELIVERY_INTERRUPTED: "LS_ERR_DELIVERY_INTERRUPTED",
+} as const;
+
+/** One of core's codes. */
+export type CoreErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
