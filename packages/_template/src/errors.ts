@@ -14,32 +14,36 @@
  */
 import { RETRYABLE_NETWORK_CODES, CONFIGURATION_NETWORK_CODES, parseRetryAfter } from "@logshipper/core/sdk";
 import { ConfigurationError, PermanentError, RetryableError } from "@logshipper/core/sdk";
+import { ERROR_CODES } from "./error-codes.js";
 
+/** The codes of error-codes.ts, named by what they mean. */
 export const TEMPLATE_ERROR_CODES = {
   /** Connection refused or reset, network unreachable, temporary DNS failure. Retryable. */
-  network: "LS_ERR_TEMPLATE_NETWORK",
+  network: ERROR_CODES.TEMPLATE_NETWORK,
   /** No complete response within `timeout`. Retryable. */
-  timeout: "LS_ERR_TEMPLATE_TIMEOUT",
+  timeout: ERROR_CODES.TEMPLATE_TIMEOUT,
   /** The request was cancelled (shutdown). Retryable: nothing was acknowledged. */
-  aborted: "LS_ERR_TEMPLATE_ABORTED",
+  aborted: ERROR_CODES.TEMPLATE_ABORTED,
   /** HTTP 429. Retryable, with the server's Retry-After. */
-  throttled: "LS_ERR_TEMPLATE_THROTTLED",
+  throttled: ERROR_CODES.TEMPLATE_THROTTLED,
   /** HTTP 5xx or 408. Retryable. */
-  server: "LS_ERR_TEMPLATE_SERVER",
+  server: ERROR_CODES.TEMPLATE_SERVER,
   /** HTTP 401 or 403: the token is missing, wrong or lacks a permission. Configuration. */
-  auth: "LS_ERR_TEMPLATE_AUTH",
+  auth: ERROR_CODES.TEMPLATE_AUTH,
   /** HTTP 404: the url names nothing on that server. Configuration. */
-  notFound: "LS_ERR_TEMPLATE_NOT_FOUND",
+  notFound: ERROR_CODES.TEMPLATE_NOT_FOUND,
   /** HTTP 3xx: the client does not follow redirects; set `url` to the final address. Configuration. */
-  redirect: "LS_ERR_TEMPLATE_REDIRECT",
+  redirect: ERROR_CODES.TEMPLATE_REDIRECT,
   /** Unknown host, or a TLS certificate that does not verify. Configuration. */
-  connect: "LS_ERR_TEMPLATE_CONNECT",
+  connect: ERROR_CODES.TEMPLATE_CONNECT,
   /** A 2xx response that does not follow the API (not JSON where JSON is due, wrong number of results). Configuration. */
-  badResponse: "LS_ERR_TEMPLATE_BAD_RESPONSE",
+  badResponse: ERROR_CODES.TEMPLATE_BAD_RESPONSE,
   /** Any other HTTP 4xx: the request itself is refused. Permanent. */
-  rejected: "LS_ERR_TEMPLATE_REJECTED",
+  rejected: ERROR_CODES.TEMPLATE_REJECTED,
   /** The server refused one record in a per-record result. Permanent, for that record only. */
-  recordRejected: "LS_ERR_TEMPLATE_RECORD_REJECTED",
+  recordRejected: ERROR_CODES.TEMPLATE_RECORD_REJECTED,
+  /** The source's stored checkpoint is not one it writes. */
+  checkpoint: ERROR_CODES.TEMPLATE_CHECKPOINT,
 } as const;
 
 /** A response whose status is not 2xx. Thrown by the client; `classify` decides what it means. */

@@ -51,3 +51,4 @@ export {
   MAX_RECORD_BYTES,
 } from "./destination.js";
 export { createTemplateSource, readCheckpoint, type TemplateCheckpoint } from "./source.js";
+export { ERROR_CODES } from "./error-codes.js";

@@ -11,7 +11,7 @@ import {
   type Source,
   type SourceBatch,
 } from "@logshipper/core/sdk";
-import { fakeContext, sourceContract } from "@logshipper/core/testing";
+import { fakeContext, pullAll, pullError, sourceContract } from "@logshipper/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEMPLATE_ERROR_CODES } from "./errors.js";
 import { plugins, templateSource } from "./index.js";
@@ -74,23 +74,6 @@ function source(path: string, options: Record<string, unknown> = {}): Source {
   return templateSource.create(config, fakeContext({ name: "in" }));
 }
 
-async function drain(src: Source, checkpoint?: unknown): Promise<SourceBatch[]> {
-  const batches: SourceBatch[] = [];
-  for await (const batch of src.pull(checkpoint, new AbortController().signal)) batches.push(batch);
-  return batches;
-}
-
-async function pullError(src: Source): Promise<unknown> {
-  try {
-    await drain(src);
-    return undefined;
-  } catch (error) {
-    return error;
-  } finally {
-    await src.close?.();
-  }
-}
-
 sourceContract("template", () => source("/events"));
 
 describe("template source", () => {
@@ -102,7 +85,7 @@ describe("template source", () => {
   it("reads every page, sends the bearer token, and checkpoints the cursor", async () => {
     authorizations.length = 0;
     const src = source("/events");
-    const batches = await drain(src);
+    const batches = await pullAll(src);
     expect(batches.map((b) => b.records.map((r) => (r.data as { id: string }).id))).toEqual([
       ["e0", "e1", "e2"],
       ["e3", "e4", "e5"],
@@ -119,14 +102,14 @@ describe("template source", () => {
 
   it("yields nothing when there is nothing after the checkpoint", async () => {
     const src = source("/events");
-    expect(await drain(src, { cursor: "c6", skip: 1 })).toEqual([]);
-    expect(await drain(source("/empty"))).toEqual([]);
+    expect(await pullAll(src, { cursor: "c6", skip: 1 })).toEqual([]);
+    expect(await pullAll(source("/empty"))).toEqual([]);
     await src.close?.();
   });
 
   it("rejects what cannot be a record, with its origin, and goes on", async () => {
     const src = source("/mixed");
-    const batches = await drain(src);
+    const batches = await pullAll(src);
     const records = batches.flatMap((b) => b.records);
     const rejects = batches.flatMap((b) => b.rejects ?? []);
     expect(records.map((r) => r.data)).toEqual([{ id: "a" }, { id: "b" }, { id: "c" }]);
@@ -144,11 +127,11 @@ describe("template source", () => {
 
   it("reads a last page that grew from where it stopped", async () => {
     const data = datasets.get("/growing")!;
-    const first = await drain(source("/growing"));
+    const first = await pullAll(source("/growing"));
     const checkpoint = first.at(-1)?.checkpoint;
     expect(checkpoint).toEqual({ cursor: null, skip: 2 });
     data.push({ id: "g2" }, { id: "g3" }, { id: "g4" });
-    const second = await drain(source("/growing"), checkpoint);
+    const second = await pullAll(source("/growing"), checkpoint);
     expect(second.flatMap((b) => b.records.map((r) => r.data))).toEqual([
       { id: "g2" },
       { id: "g3" },
@@ -170,7 +153,7 @@ describe("template source", () => {
   });
 
   it("refuses a checkpoint it did not write", async () => {
-    const error = await drain(source("/events"), "c3").catch((e: unknown) => e);
+    const error = await pullAll(source("/events"), "c3").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LogShipperError);
     expect(error).toMatchObject({ code: "LS_ERR_TEMPLATE_CHECKPOINT" });
   });

@@ -25,7 +25,7 @@ import {
 } from "@logshipper/core/sdk";
 import { TemplateClient } from "./client.js";
 import type { TemplateSourceConfig } from "./config.js";
-import { BadResponseError, classify } from "./errors.js";
+import { BadResponseError, classify, TEMPLATE_ERROR_CODES } from "./errors.js";
 
 export interface TemplateCheckpoint {
   /** Cursor of the page to read next; null for the first page. */
@@ -47,7 +47,7 @@ export function readCheckpoint(checkpoint: unknown): TemplateCheckpoint {
   const parsed = checkpointSchema.safeParse(checkpoint);
   if (!parsed.success) {
     throw new LogShipperError(
-      "LS_ERR_TEMPLATE_CHECKPOINT",
+      TEMPLATE_ERROR_CODES.checkpoint,
       `unrecognised checkpoint ${JSON.stringify(checkpoint)}: expected {cursor, skip}`,
     );
   }

@@ -27,7 +27,13 @@ export { cloudTrailLakeConfig, type CloudTrailLakeConfig } from "./config.js";
 export { parseChannelArn, parseEventDataStore, dataEndpoint, type ChannelArn } from "./arn.js";
 export { outputSchema, LIMITS, wireTime, type WireEvent } from "./destination/event-schema.js";
 export { checkWireEvent } from "./destination/check-event.js";
-export { prepare, checksum, fitAdditionalData, MAX_REQUEST_BYTES, MAX_REQUEST_EVENTS } from "./destination/prepare.js";
+export {
+  prepare,
+  checksum,
+  fitAdditionalData,
+  MAX_REQUEST_BYTES,
+  MAX_REQUEST_EVENTS,
+} from "./destination/prepare.js";
 export { pack, requestBody } from "./destination/pack.js";
 export { auditEventId, uuidv5, AUDIT_EVENT_ID_PATTERN } from "./destination/ids.js";
 export { CloudTrailDataClient, type PutAuditEventsResult } from "./client.js";

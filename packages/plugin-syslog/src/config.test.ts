@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { collectSecretValues } from "@logshipper/core/sdk";
 import { describe, expect, it } from "vitest";
 import { syslogDestinationConfig, syslogSourceConfig } from "./config.js";
-import { envelopeSchema, isSdId, readEnvelope } from "./envelope.js";
+import { envelopeSchema, isSdId, readEnvelope } from "./send/envelope.js";
 import { DEFAULT_MAPPING, plugins, syslogDestination, syslogSource } from "./index.js";
 
 const problems = (schema: typeof syslogDestinationConfig | typeof syslogSourceConfig, value: unknown) => {

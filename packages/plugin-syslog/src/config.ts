@@ -3,7 +3,7 @@
  * configuration loads; every problem is reported with its path (`destinations.siem.port: ...`).
  */
 import { byteSize, duration, secret, z } from "@logshipper/core/sdk";
-import { FACILITIES, SEVERITIES, facilityCode, severityCode } from "./codes.js";
+import { FACILITIES, SEVERITIES, facilityCode, severityCode } from "./facilities.js";
 
 /** Largest UDP payload over IPv4 (65535 - 8 UDP header - 20 IP header). */
 export const MAX_UDP_MESSAGE = 65_507;

@@ -1,43 +1,15 @@
 /**
- * What the syslog plugin's failures mean. The client (client.ts) and the receiver (server.ts) report what
- * happened (a socket error code, a timeout, a certificate that does not verify); `classify` turns it into one
- * of the SDK's three error classes, each with a stable code:
+ * What the syslog plugin's failures mean. The client (send/client.ts) and the receiver (receive/server.ts)
+ * report what happened (a socket error code, a timeout, a certificate that does not verify); `classify` turns
+ * it into one of the SDK's three error classes, each with a stable code (error-codes.ts):
  *
  * - `RetryableError`: the receiver is down, restarting, slow or unreachable for now. Core retries with backoff.
  * - `ConfigurationError`: nothing will work until the configuration changes (unknown host, certificate that does
  *   not verify, unreadable PEM file, an address that cannot be bound). Core pauses and keeps the data.
  * - Per-record `permanent` outcomes (not thrown): a record whose payload cannot be encoded, or that is too large.
  */
-import { RETRYABLE_NETWORK_CODES } from "@logshipper/core/sdk";
-import { ConfigurationError, RetryableError } from "@logshipper/core/sdk";
-
-export const SYSLOG_ERROR_CODES = {
-  /** Connection refused, reset or closed, network unreachable, temporary DNS failure. Retryable. */
-  network: "LS_ERR_SYSLOG_NETWORK",
-  /** No connection, TLS handshake or write completion within `connectTimeout` / `writeTimeout`. Retryable. */
-  timeout: "LS_ERR_SYSLOG_TIMEOUT",
-  /** The send was cancelled at shutdown before the socket took every record. Retryable. */
-  aborted: "LS_ERR_SYSLOG_ABORTED",
-  /** Unknown host. Configuration. */
-  connect: "LS_ERR_SYSLOG_CONNECT",
-  /** The TLS handshake failed: certificate does not verify, wrong name, refused client certificate. Configuration. */
-  tls: "LS_ERR_SYSLOG_TLS",
-  /**
-   * The server closed the connection right after the TLS 1.3 handshake, before any data: it refuses our client
-   * certificate (or wants one), or it was shutting down. Retryable: a restarting receiver must not pause delivery.
-   */
-  tlsRejected: "LS_ERR_SYSLOG_TLS_REJECTED",
-  /** A `tls` file (ca, cert, key) cannot be read or parsed. Configuration. */
-  tlsFile: "LS_ERR_SYSLOG_TLS_FILE",
-  /** The mapped record's `message` cannot be encoded as the configured payload (CEF, LEEF, ...). Permanent. */
-  payload: "LS_ERR_SYSLOG_PAYLOAD",
-  /** The header and structured data alone exceed maxMessageSize, or `oversize: reject`. Permanent. */
-  tooLarge: "LS_ERR_SYSLOG_TOO_LARGE",
-  /** The receiver cannot listen on an address (in use, permission denied, no such address). Configuration. */
-  listen: "LS_ERR_SYSLOG_LISTEN",
-  /** The source's stored checkpoint is not `{received}`. */
-  checkpoint: "LS_ERR_SYSLOG_CHECKPOINT",
-} as const;
+import { ConfigurationError, RETRYABLE_NETWORK_CODES, RetryableError } from "@logshipper/core/sdk";
+import { ERROR_CODES } from "./error-codes.js";
 
 /** A timeout of our own making (connect, handshake, write). */
 export class SyslogTimeoutError extends Error {
@@ -120,16 +92,16 @@ export function classify(error: unknown, action: string): unknown {
   const message = `${action}: ${(error as Error | null)?.message ?? String(error)}`;
   const cause = { cause: error };
   if (code === "ETIMEDOUT")
-    return new RetryableError(message, { ...cause, code: SYSLOG_ERROR_CODES.timeout });
+    return new RetryableError(message, { ...cause, code: ERROR_CODES.SYSLOG_TIMEOUT });
   if (code === "ABORT_ERR" || (error as Error | null)?.name === "AbortError")
-    return new RetryableError(message, { ...cause, code: SYSLOG_ERROR_CODES.aborted });
+    return new RetryableError(message, { ...cause, code: ERROR_CODES.SYSLOG_ABORTED });
   if (error instanceof TlsRejectedError)
-    return new RetryableError(message, { ...cause, code: SYSLOG_ERROR_CODES.tlsRejected });
-  if (isTlsError(error)) return new ConfigurationError(message, { ...cause, code: SYSLOG_ERROR_CODES.tls });
+    return new RetryableError(message, { ...cause, code: ERROR_CODES.SYSLOG_TLS_REJECTED });
+  if (isTlsError(error)) return new ConfigurationError(message, { ...cause, code: ERROR_CODES.SYSLOG_TLS });
   if (code === "ENOTFOUND")
-    return new ConfigurationError(message, { ...cause, code: SYSLOG_ERROR_CODES.connect });
+    return new ConfigurationError(message, { ...cause, code: ERROR_CODES.SYSLOG_CONNECT });
   if (code !== undefined && (RETRYABLE_NETWORK_CODES.has(code) || SOCKET_ERRORS.has(code)))
-    return new RetryableError(message, { ...cause, code: SYSLOG_ERROR_CODES.network });
+    return new RetryableError(message, { ...cause, code: ERROR_CODES.SYSLOG_NETWORK });
   return error;
 }
 
@@ -138,6 +110,6 @@ export function classifyListen(error: unknown, action: string): unknown {
   const code = errorCode(error);
   const message = `${action}: ${(error as Error | null)?.message ?? String(error)}`;
   if (code === "EADDRINUSE" || code === "EACCES" || code === "EADDRNOTAVAIL" || code === "ENOTFOUND")
-    return new ConfigurationError(message, { cause: error, code: SYSLOG_ERROR_CODES.listen });
+    return new ConfigurationError(message, { cause: error, code: ERROR_CODES.SYSLOG_LISTEN });
   return error;
 }

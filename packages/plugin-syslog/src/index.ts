@@ -4,9 +4,9 @@
  */
 import { definePlugin, type PluginDefinition } from "@logshipper/core/sdk";
 import { syslogDestinationConfig, syslogSourceConfig } from "./config.js";
-import { createSyslogDestination } from "./destination.js";
-import { envelopeSchema } from "./envelope.js";
-import { createSyslogSource } from "./source.js";
+import { createSyslogDestination } from "./send/destination.js";
+import { envelopeSchema } from "./send/envelope.js";
+import { createSyslogSource } from "./receive/source.js";
 
 /**
  * The destination's default mapping, for a SIEM mapping that names no mapping file: the text of
@@ -66,13 +66,14 @@ export const plugins: PluginDefinition[] = [syslogSource, syslogDestination];
 
 export { syslogDestinationConfig, syslogSourceConfig } from "./config.js";
 export type { SyslogDestinationConfig, SyslogSourceConfig } from "./config.js";
-export { envelopeSchema, readEnvelope, type Envelope } from "./envelope.js";
-export { SYSLOG_ERROR_CODES, classify } from "./errors.js";
-export { encodeRecord, type MessageOptions } from "./message.js";
-export { encodeCef, encodeLeef, encodePayload } from "./payload.js";
-export { parseSyslog, type SyslogHeader, type ParsedMessage } from "./parse.js";
-export { parseBody, parseCef } from "./body.js";
-export { SyslogClient } from "./client.js";
-export { SyslogReceiver } from "./server.js";
-export { createSyslogDestination } from "./destination.js";
-export { createSyslogSource, readCheckpoint, type SyslogCheckpoint } from "./source.js";
+export { envelopeSchema, readEnvelope, type Envelope } from "./send/envelope.js";
+export { ERROR_CODES, type ErrorCode } from "./error-codes.js";
+export { classify } from "./errors.js";
+export { encodeRecord, type MessageOptions } from "./send/message.js";
+export { encodeCef, encodeLeef, encodePayload } from "./send/payload.js";
+export { parseSyslog, type SyslogHeader, type ParsedMessage } from "./receive/parse.js";
+export { parseBody, parseCef } from "./receive/body.js";
+export { SyslogClient } from "./send/client.js";
+export { SyslogReceiver } from "./receive/server.js";
+export { createSyslogDestination } from "./send/destination.js";
+export { createSyslogSource, readCheckpoint, type SyslogCheckpoint } from "./receive/source.js";

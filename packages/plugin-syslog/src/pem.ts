@@ -3,7 +3,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import tls from "node:tls";
 import { ConfigurationError } from "@logshipper/core/sdk";
-import { SYSLOG_ERROR_CODES } from "./errors.js";
+import { ERROR_CODES } from "./error-codes.js";
 
 export interface PemOptions {
   ca?: string | undefined;
@@ -20,7 +20,7 @@ async function read(value: string, option: string, baseDir: string): Promise<str
   } catch (error) {
     throw new ConfigurationError(`tls.${option}: cannot read ${file}: ${(error as Error).message}`, {
       cause: error,
-      code: SYSLOG_ERROR_CODES.tlsFile,
+      code: ERROR_CODES.SYSLOG_TLS_FILE,
     });
   }
 }
@@ -28,7 +28,7 @@ async function read(value: string, option: string, baseDir: string): Promise<str
 /**
  * The configured CA bundle, certificate and key, checked by building a secure context from them. Without `ca`,
  * Node's bundled CAs verify the peer. Unreadable files and PEM that OpenSSL refuses are configuration errors
- * (`LS_ERR_SYSLOG_TLS_FILE`); messages name the option and the file, never the key's content.
+ * (`ERROR_CODES.SYSLOG_TLS_FILE`); messages name the option and the file, never the key's content.
  */
 export async function tlsMaterial(options: PemOptions, baseDir: string): Promise<tls.SecureContextOptions> {
   const material: tls.SecureContextOptions = {};
@@ -42,7 +42,7 @@ export async function tlsMaterial(options: PemOptions, baseDir: string): Promise
     const reason = (error as Error).message.replace(/-----BEGIN[\s\S]*?-----END[^-]*-----/g, "<pem>");
     throw new ConfigurationError(`tls: the CA bundle, certificate or key is not usable: ${reason}`, {
       cause: error,
-      code: SYSLOG_ERROR_CODES.tlsFile,
+      code: ERROR_CODES.SYSLOG_TLS_FILE,
     });
   }
 }

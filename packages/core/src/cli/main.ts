@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-/** `logshipper` command line (docs/architecture.md, "Layers"). Exit codes: 0 success, 1 runtime failure, 2 invalid configuration or usage. */
+/**
+ * `logshipper` command line (the commands: README.md, "Commands"; the codes: docs/errors.md).
+ * Exit codes: 0 success, 1 runtime failure, 2 invalid configuration or usage.
+ */
 import { Command, CommanderError, Option } from "commander";
 import { EXIT_USAGE, reportError } from "./context.js";
 import { runCommand } from "./run.js";

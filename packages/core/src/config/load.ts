@@ -1,34 +1,28 @@
-/** Load and validate a configuration file: everything is checked before anything runs (DESIGN §4). */
+/**
+ * Load and validate a configuration file: everything is checked before anything runs, and every problem is
+ * reported with its path (docs/configuration.md; the codes in docs/errors.md).
+ */
 import fs from "node:fs";
 import path from "node:path";
 import { parseDocument } from "yaml";
 import { z } from "zod";
-import { compileMapping, type CompiledMapping } from "../mapping/index.js";
-import {
-  compileRule,
-  compileRuleNode,
-  parseRule,
-  type RuleNode,
-  type RulePredicate,
-} from "../rules/index.js";
-import { collectSecretValues } from "../sdk/plugin.js";
+import type { CompiledMapping } from "../mapping/index.js";
+import type { RuleNode, RulePredicate } from "../rules/index.js";
 import type { DestinationPluginDefinition, SourcePluginDefinition } from "../sdk/types.js";
 import { substituteEnv } from "./env.js";
 import { ConfigError, type ConfigIssue } from "./errors.js";
+import { addZodIssues, checkDestinations, checkSources } from "./plugin-entries.js";
 import { loadRegistry, type PluginRegistry } from "./registry.js";
 import {
   configFileSchema,
   type ConfigFile,
-  DESTINATION_CORE_KEYS,
   NAME_MESSAGE,
   NAME_PATTERN,
   siemMappingSchema,
-  destinationCoreSchema,
-  SOURCE_CORE_KEYS,
-  sourceCoreSchema,
   type DestinationCoreOptions,
   type SourceCoreOptions,
 } from "./schema.js";
+import { checkRules, checkSiemMappings } from "./siem-mappings.js";
 
 export interface SourceConfig {
   name: string;
@@ -84,57 +78,7 @@ export interface LoadedConfig {
   secrets: Set<string>;
 }
 
-export const ALL_RULE = "All";
-const IDENTITY_MAPPING = "$";
-
-function zodPath(prefix: string, p: PropertyKey[]): string {
-  let out = prefix;
-  for (const k of p) out = typeof k === "number" ? `${out}[${k}]` : out ? `${out}.${String(k)}` : String(k);
-  return out || "(root)";
-}
-
-function addZodIssues(issues: ConfigIssue[], prefix: string, error: z.ZodError): void {
-  for (const i of error.issues) {
-    if (i.code === "unrecognized_keys") {
-      for (const key of i.keys)
-        issues.push({ path: zodPath(prefix, [...i.path, key]), message: "unknown option" });
-    } else issues.push({ path: zodPath(prefix, i.path), message: i.message });
-  }
-}
-
-function split(
-  raw: Record<string, unknown>,
-  coreKeys: string[],
-): [Record<string, unknown>, Record<string, unknown>] {
-  const core: Record<string, unknown> = {};
-  const own: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(raw)) (coreKeys.includes(k) ? core : own)[k] = v;
-  return [core, own];
-}
-
-function unknownKeys(schema: z.ZodType, own: Record<string, unknown>): string[] {
-  const def = (
-    schema as unknown as { def: { type: string; shape?: Record<string, unknown>; catchall?: unknown } }
-  ).def;
-  if (def.type !== "object" || !def.shape || def.catchall) return [];
-  return Object.keys(own).filter((k) => !(k in def.shape!));
-}
-
-function parsePluginOptions(
-  issues: ConfigIssue[],
-  prefix: string,
-  schema: z.ZodType,
-  own: Record<string, unknown>,
-): unknown {
-  for (const k of unknownKeys(schema, own))
-    issues.push({ path: `${prefix}.${k}`, message: "unknown option" });
-  const parsed = schema.safeParse(own);
-  if (!parsed.success) {
-    addZodIssues(issues, prefix, parsed.error);
-    return undefined;
-  }
-  return parsed.data;
-}
+export { ALL_RULE } from "./siem-mappings.js";
 
 function readYaml(file: string, text: string, issues: ConfigIssue[]): unknown {
   const doc = parseDocument(text, { prettyErrors: false });
@@ -232,127 +176,10 @@ export async function loadConfigText(
     destinations: Object.values(cfg.destinations).map((d) => d.plugin),
   });
   const secrets = new Set<string>();
-
-  const sources = new Map<string, SourceConfig>();
-  for (const [name, rawSource] of Object.entries(cfg.sources)) {
-    const prefix = `sources.${name}`;
-    const [coreRaw, own] = split(rawSource, SOURCE_CORE_KEYS);
-    const core = sourceCoreSchema.safeParse(coreRaw);
-    if (!core.success) addZodIssues(issues, prefix, core.error);
-    const plugin = registry.sources.get(rawSource.plugin);
-    if (!plugin) {
-      issues.push({
-        path: `${prefix}.plugin`,
-        message: `unknown source plugin "${rawSource.plugin}" (available: ${registry.names("source").join(", ")})`,
-      });
-      continue;
-    }
-    const options = parsePluginOptions(issues, prefix, plugin.configSchema, own);
-    if (!core.success || options === undefined) continue;
-    collectSecretValues(plugin.configSchema, options, secrets);
-    const source: SourceConfig = { name, plugin, core: core.data, options };
-    if (core.data.idField && core.data.idExpression)
-      issues.push({ path: `${prefix}.idExpression`, message: "set idField or idExpression, not both" });
-    if (core.data.idExpression) {
-      try {
-        source.idExpression = compileMapping(core.data.idExpression, `${prefix}.idExpression`);
-      } catch (error) {
-        issues.push({ path: `${prefix}.idExpression`, message: (error as Error).message });
-      }
-    }
-    sources.set(name, source);
-  }
-
-  const destinations = new Map<string, DestinationConfig>();
-  for (const [name, rawDest] of Object.entries(cfg.destinations)) {
-    const prefix = `destinations.${name}`;
-    const [coreRaw, own] = split(rawDest, DESTINATION_CORE_KEYS);
-    const core = destinationCoreSchema.safeParse(coreRaw);
-    if (!core.success) addZodIssues(issues, prefix, core.error);
-    const plugin = registry.destinations.get(rawDest.plugin);
-    if (!plugin) {
-      issues.push({
-        path: `${prefix}.plugin`,
-        message: `unknown destination plugin "${rawDest.plugin}" (available: ${registry.names("destination").join(", ")})`,
-      });
-      continue;
-    }
-    const options = parsePluginOptions(issues, prefix, plugin.configSchema, own);
-    if (!core.success || options === undefined) continue;
-    collectSecretValues(plugin.configSchema, options, secrets);
-    const additionalData = (options as { additionalData?: unknown }).additionalData === true;
-    destinations.set(name, { name, plugin, core: core.data, options, additionalData });
-  }
-
-  const rules = new Map<string, RuleConfig>();
-  rules.set(ALL_RULE, { name: ALL_RULE, text: "", node: parseRule(""), predicate: compileRule("") });
-  for (const [name, ruleText] of Object.entries(cfg.rules)) {
-    if (name === ALL_RULE) {
-      issues.push({ path: `rules.${name}`, message: `"${ALL_RULE}" is built in and matches everything` });
-      continue;
-    }
-    try {
-      const node = parseRule(ruleText);
-      rules.set(name, { name, text: ruleText, node, predicate: compileRuleNode(node) });
-    } catch (error) {
-      issues.push({ path: `rules.${name}`, message: (error as Error).message });
-    }
-  }
-
-  const siemMappings: SiemMappingConfig[] = [];
-  const mappingNames = new Set<string>();
-  const compiledFiles = new Map<string, CompiledMapping>();
-  for (const [i, entry] of cfg.siemMappings.entries()) {
-    if (!entry.enabled) continue;
-    const prefix = `siemMappings[${i}]`;
-    const declared = cfg.sources[entry.source] !== undefined;
-    if (!declared) issues.push({ path: `${prefix}.source`, message: `no source named "${entry.source}"` });
-    const destDeclared = cfg.destinations[entry.destination] !== undefined;
-    if (!destDeclared)
-      issues.push({ path: `${prefix}.destination`, message: `no destination named "${entry.destination}"` });
-    const rule = rules.get(entry.rule);
-    if (!rule && cfg.rules[entry.rule] === undefined)
-      issues.push({ path: `${prefix}.rule`, message: `no rule named "${entry.rule}"` });
-    const name = entry.name ?? `${entry.source}.${entry.rule}.${entry.destination}`;
-    if (mappingNames.has(name))
-      issues.push({ path: `${prefix}.name`, message: `duplicate SIEM mapping "${name}" (give it a name)` });
-    mappingNames.add(name);
-    const dest = destinations.get(entry.destination);
-    let mapping: CompiledMapping | undefined;
-    let mappingFile = "(identity)";
-    try {
-      if (entry.mapping) {
-        mappingFile = path.resolve(baseDir, entry.mapping);
-        mapping = compiledFiles.get(mappingFile);
-        if (!mapping) {
-          let mappingText: string;
-          try {
-            mappingText = fs.readFileSync(mappingFile, "utf8");
-          } catch (error) {
-            throw new Error(`cannot read mapping ${entry.mapping}: ${(error as Error).message}`, {
-              cause: error,
-            });
-          }
-          mapping = compileMapping(mappingText, entry.mapping);
-          compiledFiles.set(mappingFile, mapping);
-        }
-      } else if (dest) {
-        mappingFile = `(default mapping of ${dest.plugin.name})`;
-        mapping = compileMapping(dest.plugin.defaultMapping ?? IDENTITY_MAPPING, mappingFile);
-      }
-    } catch (error) {
-      issues.push({ path: `${prefix}.mapping`, message: (error as Error).message });
-    }
-    if (rule && mapping && sources.has(entry.source) && dest)
-      siemMappings.push({
-        name,
-        source: entry.source,
-        rule,
-        destination: entry.destination,
-        mappingFile,
-        mapping,
-      });
-  }
+  const sources = checkSources(cfg.sources, { registry, issues, secrets });
+  const destinations = checkDestinations(cfg.destinations, { registry, issues, secrets });
+  const rules = checkRules(cfg.rules, issues);
+  const siemMappings = checkSiemMappings({ cfg, baseDir, sources, destinations, rules }, issues);
   if (issues.length) throw new ConfigError(absFile, issues);
   return {
     file: absFile,

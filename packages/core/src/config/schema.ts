@@ -1,4 +1,7 @@
-/** zod schema of the core part of the configuration file (DESIGN §4). Plugin options are checked by each plugin. */
+/**
+ * zod schema of the core part of the configuration file (described for users in docs/configuration.md).
+ * Plugin options are checked by each plugin.
+ */
 import { z } from "zod";
 import { byteSize, duration } from "../sdk/units.js";
 

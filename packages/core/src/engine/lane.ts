@@ -221,7 +221,10 @@ export class Lane {
           const reason = check.error.issues
             .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
             .join("; ");
-          item.deadLetter = this.deadLetter(row, "output", { code: ERROR_CODES.OUTPUT_SCHEMA, message: reason });
+          item.deadLetter = this.deadLetter(row, "output", {
+            code: ERROR_CODES.OUTPUT_SCHEMA,
+            message: reason,
+          });
           continue;
         }
         value = check.data;

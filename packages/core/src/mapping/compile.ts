@@ -11,6 +11,7 @@ import {
   type FieldReads,
 } from "@logshipper/jsonata-compiler";
 import jsonata from "jsonata";
+import { ERROR_CODES } from "../error-codes.js";
 import type { LogRecord } from "../sdk/types.js";
 import { MappingError } from "./errors.js";
 
@@ -169,7 +170,7 @@ export function compileMapping(
       typeof j?.message === "string" ? j.message : err instanceof Error ? err.message : String(err);
     const at = where ? `:${where.line}:${where.column}` : "";
     throw new MappingError(
-      "LS_ERR_MAPPING_SYNTAX",
+      ERROR_CODES.MAPPING_SYNTAX,
       `${file}${at}: ${detail}${jsonataCode ? ` (${jsonataCode})` : ""}`,
       { file, jsonataCode, line: where?.line, column: where?.column, cause: err },
     );
@@ -259,13 +260,13 @@ function evaluationError(err: unknown, source: string, file: string): MappingErr
   const j = asJsonataError(err);
   if (!j) {
     const detail = err instanceof Error ? `${err.name}: ${err.message}` : "evaluation failed";
-    return new MappingError("LS_ERR_MAPPING_EVAL", `${file}: ${detail}`, { file });
+    return new MappingError(ERROR_CODES.MAPPING_EVAL, `${file}: ${detail}`, { file });
   }
   const jsonataCode = String(j.code);
   const where = errorLocation(source, j);
   const at = where ? `:${where.line}:${where.column}` : "";
   return new MappingError(
-    "LS_ERR_MAPPING_EVAL",
+    ERROR_CODES.MAPPING_EVAL,
     `${file}${at}: ${evaluationMessage(j, jsonataCode)} (${jsonataCode})`,
     { file, jsonataCode, line: where?.line, column: where?.column },
   );
@@ -312,7 +313,7 @@ function mapped(
 ): MappedRecord {
   if (value === undefined) {
     throw new MappingError(
-      "LS_ERR_MAPPING_EMPTY",
+      ERROR_CODES.MAPPING_EMPTY,
       `${mapping.file}: mapping produced nothing for this record (the expression evaluated to undefined)`,
       { file: mapping.file },
     );

@@ -1,3 +1,4 @@
+import { ERROR_CODES } from "../error-codes.js";
 import { LogShipperError } from "../sdk/errors.js";
 
 /**
@@ -6,7 +7,8 @@ import { LogShipperError } from "../sdk/errors.js";
  * - `LS_ERR_MAPPING_EVAL`: evaluation failed on one record (the record goes to the dead letters);
  * - `LS_ERR_MAPPING_EMPTY`: the mapping produced nothing (`undefined`) for one record (dead letters too).
  */
-export type MappingErrorCode = "LS_ERR_MAPPING_SYNTAX" | "LS_ERR_MAPPING_EVAL" | "LS_ERR_MAPPING_EMPTY";
+export type MappingErrorCode =
+  typeof ERROR_CODES.MAPPING_SYNTAX | typeof ERROR_CODES.MAPPING_EVAL | typeof ERROR_CODES.MAPPING_EMPTY;
 
 export interface MappingErrorDetails {
   /** The mapping file (or a label such as `(default mapping of s3)`); "" when not known. */

@@ -2,7 +2,7 @@
  * Compiles a rule AST to a plain predicate: nested closures, no eval. Constants are lower-cased, parsed and
  * put in sets once, and MATCHES patterns are compiled once, so a call does no work that could be done ahead.
  *
- * Semantics (Cloud Exchange / MongoDB style, DESIGN §5):
+ * Semantics (Cloud Exchange / MongoDB style; docs/business-rules.md, "Semantics"):
  * - a condition looks at every value the field path reaches: a path step that meets an array continues into
  *   each element, and an array at the end of the path contributes its elements;
  * - a positive condition (==, IN, LIKE, MATCHES, <, <=, >, >=) holds when any value satisfies it; a missing

@@ -1,5 +1,6 @@
 /**
- * Business rules (DESIGN §5): Cloud Exchange compatible query text, compiled once to a plain predicate.
+ * Business rules (docs/business-rules.md): Cloud Exchange compatible query text, compiled once to a plain
+ * predicate.
  *
  *   const isHighDlp = compileRule('alert_type IN ("DLP", "Malware") && severity == "high"');
  *   isHighDlp(record); // boolean

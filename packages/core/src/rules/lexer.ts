@@ -1,6 +1,7 @@
 /**
- * Lexer for business rules (DESIGN §5). Tokens are produced on demand so that a problem late in the text
- * (an unterminated string, say) is only reported once the parser gets there, after any earlier error.
+ * Lexer for business rules (docs/business-rules.md, "Grammar"). Tokens are produced on demand so that a
+ * problem late in the text (an unterminated string, say) is only reported once the parser gets there, after
+ * any earlier error.
  */
 import { RuleSyntaxError, type SourcePosition } from "./errors.js";
 

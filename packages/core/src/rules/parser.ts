@@ -1,5 +1,6 @@
 /**
- * Parser for business rules (DESIGN §5): recursive descent over the grammar below, producing a plain AST.
+ * Parser for business rules (docs/business-rules.md, "Grammar"): recursive descent over the grammar below,
+ * producing a plain AST.
  *
  *   query     := <empty> | or
  *   or        := and (("||" | "OR") and)*

@@ -16,7 +16,7 @@ export {
   type PluginCommand,
 } from "./command.js";
 export { parseDuration, parseByteSize, duration, byteSize } from "./units.js";
-export * from "./formats.js";
+export * from "../formats/index.js";
 export { SourceBatcher, type SourceBatchLimits } from "./batcher.js";
 export * from "./keys.js";
 export { sleep } from "./sleep.js";

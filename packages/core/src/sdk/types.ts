@@ -1,4 +1,7 @@
-/** Public record and plugin contracts (DESIGN §3 and §8). Plugins import these from `@logshipper/core/sdk`. */
+/**
+ * Public record and plugin contracts (docs/plugin-authoring.md; the record's path: docs/architecture.md).
+ * Plugins import these from `@logshipper/core/sdk`.
+ */
 import type { z } from "zod";
 
 /** A record as the engine carries it between stages. */

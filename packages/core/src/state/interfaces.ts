@@ -1,7 +1,8 @@
 /**
- * Engine state contracts (DESIGN §7). The embedded backend is SQLite (sqlite.ts); a distributed backend
- * (NATS JetStream is planned) implements the same interfaces. Every method works on a whole batch, so a
- * remote backend pays one round trip per batch, never per record.
+ * Engine state contracts (docs/architecture.md, "Delivery"; docs/reliability.md, "State backend"). The
+ * embedded backend is SQLite (sqlite.ts); a distributed backend (NATS JetStream is planned) implements the
+ * same interfaces. Every method works on a whole batch, so a remote backend pays one round trip per batch,
+ * never per record.
  */
 import type { LogRecord } from "../sdk/types.js";
 

@@ -6,6 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { ERROR_CODES } from "../error-codes.js";
 import type { DeadLetterInput, RecordToBuffer, StateStore } from "./interfaces.js";
 import { openSqliteState } from "./sqlite.js";
 import { ThreadedStateStore } from "./threaded.js";
@@ -27,8 +28,15 @@ function record(source: string, i: number, extra = ""): RecordToBuffer {
   };
 }
 
+/** An ingest dead letter: an input that is not a JSON object, as the engine records it. */
 function letter(reason: string): DeadLetterInput {
-  return { stage: "ingest", source: "a", code: "LS_ERR_PARSE", reason, payload: `{bad ${reason}` };
+  return {
+    stage: "ingest",
+    source: "a",
+    code: ERROR_CODES.INPUT_MALFORMED,
+    reason,
+    payload: `{bad ${reason}`,
+  };
 }
 
 describe.each(backends)("StateStore contract: %s", (_name, open) => {
@@ -77,7 +85,12 @@ describe.each(backends)("StateStore contract: %s", (_name, open) => {
     expect(await s.countDeadLetters()).toBe(3);
     const all = await s.listDeadLetters();
     expect(all.map((d) => d.reason)).toEqual(["one", "two", "three"]);
-    expect(all[0]).toMatchObject({ stage: "ingest", source: "a", code: "LS_ERR_PARSE", payload: "{bad one" });
+    expect(all[0]).toMatchObject({
+      stage: "ingest",
+      source: "a",
+      code: ERROR_CODES.INPUT_MALFORMED,
+      payload: "{bad one",
+    });
     const page = await s.listDeadLetters({ limit: 1, afterId: all[0]!.id });
     expect(page.map((d) => d.reason)).toEqual(["two"]);
 

@@ -15,7 +15,12 @@ import { ERROR_CODES as CODES } from "../error-codes.js";
 import { uuidv5 } from "./ids.js";
 import { cloudTrailLakeDestination, plugins } from "../index.js";
 import { AUDIT_EVENT_ID_NAMESPACE } from "./ids.js";
-import { startFakeLake, TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY, type FakeLake } from "../testing/index.js";
+import {
+  startFakeLake,
+  TEST_ACCESS_KEY_ID,
+  TEST_SECRET_ACCESS_KEY,
+  type FakeLake,
+} from "../testing/index.js";
 import { lakeEvent, lakeRecords, outputRecord } from "../testing/records.js";
 
 const ACCOUNT = "123456789012";

@@ -2,11 +2,9 @@
  * The `cloudtrail-lake` destination: ingests mapped records into a CloudTrail Lake event data store through
  * PutAuditEvents on a channel.
  *
- * `send` makes one attempt per record: it prepares every record (prepare.ts: fill, normalise, trim, check; what
- * can never be sent is answered `permanent` alone), cuts the rest into requests by the exact bytes of the body
- * (pack.ts), sends up to `concurrency` of them at a time through the account's rate limiter, and answers one
- * outcome per record (outcomes.ts): only the events CloudTrail names in `successful[]` are `ok`, so only failed
- * events are ever sent again, never a request that already succeeded.
+ * `send` makes one attempt per record (send.ts: prepare, pack by the exact bytes of the body, send through the
+ * account's rate limiter) and answers one outcome per record (outcomes.ts): only the events CloudTrail names in
+ * `successful[]` are `ok`, so only failed events are ever sent again, never a request that already succeeded.
  */
 import { randomUUID } from "node:crypto";
 import {
@@ -22,14 +20,12 @@ import type { CloudTrailLakeConfig } from "../config.js";
 import { channelStores, describeChannel, getChannel, fromSdkError } from "../control.js";
 import { ERROR_CODES } from "../error-codes.js";
 import { classify } from "../errors.js";
-import { eventResults, requestFailure, settle, type RecordResult } from "./outcomes.js";
-import { pack, requestBody } from "./pack.js";
-import { MAX_REQUEST_BYTES, MAX_REQUEST_EVENTS, prepare, type PreparedEntry } from "./prepare.js";
-import { accountLimiter, acquire } from "./rate-limit.js";
+import { settle, type RecordResult } from "./outcomes.js";
+import { MAX_REQUEST_BYTES, MAX_REQUEST_EVENTS } from "./prepare.js";
+import { accountLimiter } from "./rate-limit.js";
+import { BatchSender } from "./send.js";
 
 export const USER_AGENT = "logshipper-plugin-cloudtrail-lake/0.1";
-
-type IndexedEntry = PreparedEntry & { index: number };
 
 export function createCloudTrailLakeDestination(
   config: CloudTrailLakeConfig,
@@ -45,48 +41,9 @@ export function createCloudTrailLakeDestination(
   const now = () => ctx.clock.now();
 
   const clients = new LakeClients(config, region, endpoint);
-  const data = () => clients.data();
   const control = () => clients.control();
-
-  /** Send one request and put a result for each of its entries in `results`. */
-  async function sendRequest(entries: IndexedEntry[], results: RecordResult[], signal: AbortSignal) {
-    try {
-      await acquire(limiter, signal, now);
-      const response = await data().putAuditEvents(
-        { channelArn: config.channelArn, externalId: config.externalId, body: requestBody(entries) },
-        signal,
-      );
-      ctx.metrics.count("cloudtrail_requests");
-      const byId = eventResults(
-        entries.map((e) => e.id),
-        response,
-        action,
-      );
-      for (const e of entries) results[e.index] = byId.get(e.id)!;
-      if (response.failed.length > 0) ctx.metrics.count("cloudtrail_events_failed", response.failed.length);
-    } catch (error) {
-      const failure = requestFailure(classify(error, action, now()));
-      for (const e of entries) results[e.index] = failure;
-    }
-  }
-
-  async function sendAll(batch: OutputRecord[], signal: AbortSignal): Promise<RecordResult[]> {
-    const results: RecordResult[] = new Array<RecordResult>(batch.length);
-    const entries: IndexedEntry[] = [];
-    batch.forEach((record, index) => {
-      const prepared = prepare(record, { account: channel.account });
-      if (prepared.ok) entries.push({ ...prepared.entry, index });
-      else results[index] = { status: "permanent", reason: prepared.reason, code: prepared.code };
-    });
-    const requests = pack(entries);
-    let next = 0;
-    const worker = async () => {
-      while (next < requests.length) await sendRequest(requests[next++]!, results, signal);
-    };
-    await Promise.all(Array.from({ length: Math.min(config.concurrency, requests.length) }, worker));
-    ctx.logger.debug({ records: batch.length, requests: requests.length }, "batch sent");
-    return results;
-  }
+  const sender = new BatchSender(config, channel.account, action, limiter, () => clients.data(), ctx);
+  const sendAll = (batch: OutputRecord[], signal: AbortSignal) => sender.send(batch, signal);
 
   return {
     limits: {

@@ -136,7 +136,10 @@ const lakeQuery = defineCommand<LakeQueryFlags>({
     },
     { flags: "--sql <statement>", description: "the whole SQL statement instead of the default SELECT" },
     { flags: "-c, --config <file>", description: "configuration that names the destination" },
-    { flags: "--destination <name>", description: "use this cloudtrail-lake destination's region and credentials" },
+    {
+      flags: "--destination <name>",
+      description: "use this cloudtrail-lake destination's region and credentials",
+    },
     {
       flags: "--region <region>",
       description: "AWS region (default: from the event data store ARN or the environment)",
@@ -159,8 +162,8 @@ const lakeQuery = defineCommand<LakeQueryFlags>({
       region: flags.region,
       endpoint: flags.endpoint,
       signal: ctx.signal,
-      print: ctx.print,
-      log: ctx.log,
+      print: (line) => ctx.print(line),
+      log: (line) => ctx.log(line),
     });
   },
 });

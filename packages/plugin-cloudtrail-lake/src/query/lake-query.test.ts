@@ -6,7 +6,12 @@ import { createControlClient } from "../control.js";
 import { ERROR_CODES as CODES } from "../error-codes.js";
 import { QueryUsageError } from "../errors.js";
 import { defaultStatement, lakeTime, rowObject, runLakeQuery, type LakeQueryOptions } from "./lake-query.js";
-import { startFakeLake, TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY, type FakeLake } from "../testing/index.js";
+import {
+  startFakeLake,
+  TEST_ACCESS_KEY_ID,
+  TEST_SECRET_ACCESS_KEY,
+  type FakeLake,
+} from "../testing/index.js";
 import { lakeEvent } from "../testing/records.js";
 
 const ARN = "arn:aws:cloudtrail:us-east-1:123456789012:channel/c-q";

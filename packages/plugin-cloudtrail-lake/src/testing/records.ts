@@ -1,5 +1,6 @@
 /** Mapped records for tests and the benchmark: what core hands the destination after the mapping. */
 import type { OutputRecord } from "@logshipper/core/sdk";
+import { outputRecord as coreOutputRecord } from "@logshipper/core/testing";
 
 /** A valid eventData, with `overrides` merged over it. */
 export function lakeEvent(n: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -14,26 +15,20 @@ export function lakeEvent(n: number, overrides: Record<string, unknown> = {}): R
   };
 }
 
-/** The OutputRecord core would build for `value`. */
+/** The OutputRecord core would build for `value`: core's `outputRecord` with this package's defaults. */
 export function outputRecord(
   id: string,
   value: unknown,
   extra: Partial<Pick<OutputRecord, "unmapped" | "time" | "destination">> = {},
 ): OutputRecord {
-  const json = JSON.stringify(value);
-  return {
+  return coreOutputRecord(value, {
     id,
     type: "alert",
     subtype: "DLP",
-    source: "test",
-    time: extra.time ?? Date.UTC(2025, 10, 22, 10),
-    destination: extra.destination ?? "lake",
-    mapping: "test",
-    value,
-    json,
-    bytes: Buffer.byteLength(json),
-    ...(extra.unmapped !== undefined && { unmapped: extra.unmapped }),
-  };
+    time: Date.UTC(2025, 10, 22, 10),
+    destination: "lake",
+    ...extra,
+  });
 }
 
 /** `n` valid records with ids `rec-0`, `rec-1`, ... */

@@ -3,8 +3,8 @@
  * retryable, permissions, missing buckets and KMS problems pause the destination; a failed multipart upload is
  * aborted; a batch whose first objects were written acknowledges them and retries only the rest.
  */
-import { ConfigurationError, RetryableError, type OutputRecord } from "@logshipper/core/sdk";
-import { fakeContext, sampleOutputRecords } from "@logshipper/core/testing";
+import { ConfigurationError, RetryableError } from "@logshipper/core/sdk";
+import { fakeContext, outputRecord, sampleOutputRecords } from "@logshipper/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ERROR_CODES, s3Destination } from "../index.js";
 import { readBucket } from "../testing/objects.js";
@@ -99,8 +99,8 @@ describe("s3 destination: failures", () => {
   it("multipart: a failed part aborts the upload and the error is the part's, not the abort's", async () => {
     const dest = destination({ multipartThreshold: "5MiB", partSize: "5MiB", maxObjectBytes: "32MiB" });
     const value = { pad: "x".repeat(11 * 1024 * 1024) };
-    const json = JSON.stringify(value);
-    const big: OutputRecord = { ...sampleOutputRecords(1)[0]!, value, json, bytes: json.length };
+    const big = outputRecord(value);
+    const json = big.json;
     s3.requests.length = 0;
     s3.fail({ method: "PUT", query: "partNumber", status: 503, code: "SlowDown", times: 1 });
     const error = await failure(dest.send([big], never));

@@ -8,7 +8,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import zlib from "node:zlib";
 import { contentName, type OutputRecord } from "@logshipper/core/sdk";
-import { destinationContract, fakeContext, sampleOutputRecords } from "@logshipper/core/testing";
+import {
+  destinationContract,
+  fakeContext,
+  outputRecord,
+  sampleOutputRecords,
+  type OutputRecordFields,
+} from "@logshipper/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { s3Destination, type S3Destination } from "../index.js";
 import { readBucket } from "../testing/objects.js";
@@ -40,21 +46,19 @@ function destination(options: Record<string, unknown>, now?: number): S3Destinat
   ) as S3Destination;
 }
 
-function record(value: Record<string, unknown>, over: Partial<OutputRecord> = {}): OutputRecord {
-  const json = JSON.stringify(value);
-  return {
-    id: typeof value.id === "number" || typeof value.id === "string" ? String(value.id) : json,
-    type: "event",
+/** A mapped Panoptica record; its id is the value's `id` when it has one. */
+function record(value: Record<string, unknown>, fields: OutputRecordFields = {}): OutputRecord {
+  const id =
+    typeof value.id === "number" || typeof value.id === "string" ? String(value.id) : JSON.stringify(value);
+  return outputRecord(value, {
+    id,
     subtype: "",
     source: "panoptica",
     time: Date.UTC(2025, 10, 22, 0, 1, 2),
     destination: "lake",
     mapping: "m",
-    value,
-    json,
-    bytes: Buffer.byteLength(json),
-    ...over,
-  };
+    ...fields,
+  });
 }
 
 function panopticaRecords(): OutputRecord[] {

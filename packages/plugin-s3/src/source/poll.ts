@@ -32,74 +32,121 @@ export async function* pullPoll(
   const state = readCheckpoint("poll", checkpoint, () =>
     ctx.logger.warn({}, "the saved checkpoint is from mode sqs: listing the bucket from the start"),
   );
-  const bucket = config.bucket;
-  let after = state?.after;
-  let cur: { key: string; pos?: ObjectPosition | undefined } | undefined = state?.cur;
-  let moved = false;
-  const batch = new SourceBatcher({
-    maxBatchRecords: limits.maxBatchRecords,
-    maxBatchBytes: limits.maxBatchBytes,
-  });
-  const snapshot = (): PollCheckpoint => {
-    const pos = storedPosition(cur?.pos);
-    return {
-      v: 1,
-      mode: "poll",
-      ...(after !== undefined && { after }),
-      ...(cur !== undefined && { cur: { key: cur.key, ...(pos !== undefined && { pos }) } }),
-    };
-  };
-
-  let startAfter = after;
+  const pull = new PollProgress(config, store, limits, state, stop, ctx);
+  let startAfter = state?.after;
   for (;;) {
     if (stop.aborted) return;
-    const listing = `ListObjectsV2 s3://${bucket}/${config.prefix}`;
-    let page: Awaited<ReturnType<S3Store["list"]>>;
-    try {
-      page = await store.list(bucket, config.prefix, startAfter, limits.pageKeys, stop);
-    } catch (error) {
-      throw classify(error, listing);
-    }
+    const page = await pull.list(startAfter);
     for (const object of page.objects) {
       if (stop.aborted) return;
       startAfter = object.key;
-      if (cur !== undefined && cur.key !== object.key) {
-        ctx.logger.info({ key: cur.key }, "the object in progress is gone: going on with the next one");
-        cur = undefined;
+      pull.listed(object.key);
+      if (selected(object.key) && !object.key.endsWith("/")) {
+        const stopped = yield* pull.read(object.key);
+        if (stopped) return;
       }
-      const wanted = selected(object.key) && !object.key.endsWith("/");
-      if (wanted) {
-        const resume = cur?.pos;
-        cur = { key: object.key, pos: resume };
-        try {
-          for await (const items of readObject(
-            store,
-            { bucket, key: object.key },
-            config.format,
-            resume,
-            stop,
-            ctx,
-          )) {
-            for (const item of items) {
-              if (batch.full) {
-                moved = false;
-                yield batch.take(snapshot());
-              }
-              addItem(batch, item);
-              cur = { key: object.key, pos: item.next };
-            }
-            if (stop.aborted) return;
-          }
-        } catch (error) {
-          if (!isNoSuchKey(error)) throw classify(error, `GetObject s3://${bucket}/${object.key}`);
-          ctx.logger.info({ key: object.key }, "object deleted after it was listed: skipped");
-        }
-      }
-      after = object.key;
-      cur = undefined;
-      moved = true;
+      pull.passed(object.key);
     }
     if (!page.truncated) break;
   }
-  if (!batch.empty || moved) yield batch.take(snapshot());
+  if (!pull.batch.empty || pull.moved) yield pull.take();
+}
+
+/** Where one pull stands (the checkpoint it would write) and the batch it fills. */
+class PollProgress {
+  readonly batch: SourceBatcher;
+  /** The last key read to its end. */
+  private after: string | undefined;
+  /** The object in progress and the position after its last record in a batch. */
+  private cur: { key: string; pos?: ObjectPosition | undefined } | undefined;
+  /** Objects were passed since the last batch: the checkpoint moved, so a last (maybe empty) batch carries it. */
+  moved = false;
+
+  constructor(
+    private readonly config: S3SourceConfig & { bucket: string },
+    private readonly store: S3Store,
+    private readonly limits: SourceLimits,
+    state: PollCheckpoint | undefined,
+    private readonly stop: AbortSignal,
+    private readonly ctx: PluginContext,
+  ) {
+    this.after = state?.after;
+    this.cur = state?.cur;
+    this.batch = new SourceBatcher({
+      maxBatchRecords: limits.maxBatchRecords,
+      maxBatchBytes: limits.maxBatchBytes,
+    });
+  }
+
+  /** One page of the listing, keys after `startAfter`. */
+  async list(startAfter: string | undefined): Promise<Awaited<ReturnType<S3Store["list"]>>> {
+    const { bucket, prefix } = this.config;
+    try {
+      return await this.store.list(bucket, prefix, startAfter, this.limits.pageKeys, this.stop);
+    } catch (error) {
+      throw classify(error, `ListObjectsV2 s3://${bucket}/${prefix}`);
+    }
+  }
+
+  /** The listing reached `key`: an object in progress that sorts before it is gone. */
+  listed(key: string): void {
+    if (this.cur !== undefined && this.cur.key !== key) {
+      this.ctx.logger.info(
+        { key: this.cur.key },
+        "the object in progress is gone: going on with the next one",
+      );
+      this.cur = undefined;
+    }
+  }
+
+  /** Read `key` from the checkpoint's position into the batch, yielding each full batch; true if stopped. */
+  async *read(key: string): AsyncGenerator<SourceBatch, boolean> {
+    const { bucket, format } = this.config;
+    const resume = this.cur?.pos;
+    this.cur = { key, pos: resume };
+    try {
+      for await (const items of readObject(
+        this.store,
+        { bucket, key },
+        format,
+        resume,
+        this.stop,
+        this.ctx,
+      )) {
+        for (const item of items) {
+          if (this.batch.full) yield this.take();
+          addItem(this.batch, item);
+          this.cur = { key, pos: item.next };
+        }
+        if (this.stop.aborted) return true;
+      }
+    } catch (error) {
+      if (!isNoSuchKey(error)) throw classify(error, `GetObject s3://${bucket}/${key}`);
+      this.ctx.logger.info({ key }, "object deleted after it was listed: skipped");
+    }
+    return false;
+  }
+
+  /** `key` is behind: read to its end, deleted, or not wanted. */
+  passed(key: string): void {
+    this.after = key;
+    this.cur = undefined;
+    this.moved = true;
+  }
+
+  /** The batch so far, with the checkpoint that covers it. */
+  take(): SourceBatch {
+    this.moved = false;
+    return this.batch.take(this.checkpoint());
+  }
+
+  private checkpoint(): PollCheckpoint {
+    const pos = storedPosition(this.cur?.pos);
+    return {
+      v: 1,
+      mode: "poll",
+      ...(this.after !== undefined && { after: this.after }),
+      ...(this.cur !== undefined && { cur: { key: this.cur.key, ...(pos !== undefined && { pos }) } }),
+    };
+  }
 }

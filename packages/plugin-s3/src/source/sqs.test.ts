@@ -3,12 +3,11 @@
  * and s3rver holding the CloudTrail samples. Above all: a message is deleted only after the batch holding its
  * records was committed, and a stop at any point loses nothing and reads nothing twice.
  */
-import { fakeContext, type FakeContext } from "@logshipper/core/testing";
+import { fakeContext, pullAll, type FakeContext } from "@logshipper/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createS3Source, s3Source } from "../index.js";
 import {
   dataOf,
-  drain,
   iterate,
   notification,
   sampleMessages,
@@ -53,7 +52,7 @@ function source(
 describe("s3 source, mode sqs", () => {
   it("reads the sample notifications: skips the test event, decodes keys, deletes every message", async () => {
     const name = queue(sampleMessages());
-    const batches = await drain(source(name));
+    const batches = await pullAll(source(name));
     const records = batches.flatMap((b) => b.records);
     expect(records).toHaveLength(3 * 26 + 1);
     expect(records.at(-1)).toMatchObject({ data: { note: "key with space and plus", n: 1 } });
@@ -86,7 +85,7 @@ describe("s3 source, mode sqs", () => {
     // recognised by id, deleted with the new handle, not read again.
     fx.sqs.redeliver(name);
     const ctx = fakeContext();
-    const rest = await drain(source(name, {}, ctx), first[0]!.checkpoint);
+    const rest = await pullAll(source(name, {}, ctx), first[0]!.checkpoint);
     expect(dataOf([...first, ...rest])).toHaveLength(78);
     expect(new Set(dataOf([...first, ...rest])).size).toBe(75);
     expect(rest.flatMap((b) => b.records)).toEqual([]);
@@ -95,12 +94,12 @@ describe("s3 source, mode sqs", () => {
 
   it("resumes a message read in part at the committed position, whether the last batch was committed or not", async () => {
     for (const committed of [true, false]) {
-      const all = dataOf(await drain(source(queue([notification(...FILES)]), {}, fakeContext(), 10)));
+      const all = dataOf(await pullAll(source(queue([notification(...FILES)]), {}, fakeContext(), 10)));
       const name = queue([notification(...FILES)]);
       const taken = await takeThenStop(source(name, {}, fakeContext(), 10), 3);
       const kept = committed ? taken : taken.slice(0, 2);
       fx.sqs.expireAll(name);
-      const rest = await drain(source(name, {}, fakeContext(), 10), kept.at(-1)!.checkpoint);
+      const rest = await pullAll(source(name, {}, fakeContext(), 10), kept.at(-1)!.checkpoint);
       expect(dataOf([...kept, ...rest])).toEqual(all);
       expect(fx.sqs.remaining(name)).toEqual([]);
     }
@@ -114,7 +113,7 @@ describe("s3 source, mode sqs", () => {
     );
     const removed = notification(FILES[2]!).replace("ObjectCreated:Put", "ObjectRemoved:Delete");
     const name = queue([sns, trail, digest, removed]);
-    const batches = await drain(source(name));
+    const batches = await pullAll(source(name));
     expect(batches.flatMap((b) => b.records)).toHaveLength(52);
     expect(batches.flatMap((b) => b.rejects ?? [])).toEqual([]);
     expect(fx.sqs.remaining(name)).toEqual([]);
@@ -123,7 +122,7 @@ describe("s3 source, mode sqs", () => {
   it("keeps what is not a notification, or is for another bucket, as a dead letter", async () => {
     const other = notification(FILES[0]!).replace('"trail-logs"', '"elsewhere"');
     const name = queue(["not json", '{"hello":1}', other]);
-    const rejects = (await drain(source(name, { bucket: "trail-logs" }))).flatMap((b) => b.rejects ?? []);
+    const rejects = (await pullAll(source(name, { bucket: "trail-logs" }))).flatMap((b) => b.rejects ?? []);
     expect(rejects.map((r) => r.reason)).toEqual([
       "the message body is not JSON",
       "not an S3 event notification (no Records, no s3:TestEvent)",
@@ -140,11 +139,11 @@ describe("s3 source, mode sqs", () => {
     const name = queue([notification(FILES[0]!)]);
     fx.s3.fail({ method: "GET", path: /0000Z/, status: 503, code: "SlowDown", times: 2 });
     const ctx = fakeContext();
-    expect(await drain(source(name, { maxReceives: 2 }, ctx))).toEqual([]);
+    expect(await pullAll(source(name, { maxReceives: 2 }, ctx))).toEqual([]);
     expect(ctx.logs.some((l) => l.msg?.includes("retried later"))).toBe(true);
     expect(fx.sqs.remaining(name)).toHaveLength(1);
     fx.sqs.expireAll(name);
-    const second = await drain(source(name, { maxReceives: 2 }));
+    const second = await pullAll(source(name, { maxReceives: 2 }));
     expect(second.flatMap((b) => b.rejects ?? [])).toEqual([
       expect.objectContaining({
         reason: expect.stringMatching(/SlowDown.*received 2 times/) as unknown,
@@ -156,7 +155,7 @@ describe("s3 source, mode sqs", () => {
 
   it("dead-letters a message whose object was deleted at once", async () => {
     const name = queue([notification("AWSLogs/gone.json.gz")]);
-    const rejects = (await drain(source(name))).flatMap((b) => b.rejects ?? []);
+    const rejects = (await pullAll(source(name))).flatMap((b) => b.rejects ?? []);
     expect(rejects[0]?.reason).toMatch(/NoSuchKey/);
     expect(fx.sqs.remaining(name)).toEqual([]);
   });
@@ -164,10 +163,10 @@ describe("s3 source, mode sqs", () => {
   it("stops on a permissions problem and hands its messages back at once", async () => {
     const name = queue([notification(FILES[0]!)]);
     fx.s3.fail({ method: "GET", path: /0000Z/, status: 403, code: "AccessDenied", times: 1 });
-    await expect(drain(source(name))).rejects.toMatchObject({ code: "LS_ERR_S3_ACCESS_DENIED" });
+    await expect(pullAll(source(name))).rejects.toMatchObject({ code: "LS_ERR_S3_ACCESS_DENIED" });
     const [message] = fx.sqs.remaining(name);
     expect(message!.visibleAt).toBeLessThanOrEqual(Date.now());
-    expect((await drain(source(name))).flatMap((b) => b.records)).toHaveLength(26);
+    expect((await pullAll(source(name))).flatMap((b) => b.records)).toHaveLength(26);
   });
 
   it("extends the visibility of held messages while core holds the source at a yield", async () => {
@@ -198,7 +197,7 @@ describe("s3 source, mode sqs", () => {
     const name = queue([]);
     await expect(source(name).test!()).resolves.toBeUndefined();
     const wrong = source(name, { credentials: { accessKeyId: "S3RVER", secretAccessKey: "not-the-secret" } });
-    await expect(drain(wrong)).rejects.toMatchObject({ code: "LS_ERR_S3_CREDENTIALS" });
+    await expect(pullAll(wrong)).rejects.toMatchObject({ code: "LS_ERR_S3_CREDENTIALS" });
     const missing = s3Source.create(
       s3Source.configSchema.parse(fx.options(name, { queueUrl: `${fx.sqs.base}/123456789012/nope` })),
       fakeContext(),

@@ -8,7 +8,6 @@ export {
   trailObjects,
   notification,
   startSqsFixture,
-  drain,
   takeThenStop,
   iterate,
   dataOf,

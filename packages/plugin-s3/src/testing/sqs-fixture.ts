@@ -1,6 +1,7 @@
 /**
  * Test support for the SQS mode: s3rver with the CloudTrail samples and a signature-checking SQS server, plus
- * helpers to run pulls the way core does (commit, then ask for more) or to stop them half-way.
+ * helpers to stop pulls half-way or drive them by hand (a pull to the end is `pullAll` of
+ * `@logshipper/core/testing`).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -69,18 +70,6 @@ export async function startSqsFixture(): Promise<SqsFixture> {
       await s3.stop();
     },
   };
-}
-
-/** What core does: take each batch, "commit" it (JSON round trip), and ask for the next. */
-export async function drain(
-  src: Source,
-  checkpoint?: unknown,
-  signal: AbortSignal = new AbortController().signal,
-): Promise<SourceBatch[]> {
-  const out: SourceBatch[] = [];
-  for await (const b of src.pull(checkpoint, signal))
-    out.push({ ...b, checkpoint: JSON.parse(JSON.stringify(b.checkpoint)) });
-  return out;
 }
 
 /**

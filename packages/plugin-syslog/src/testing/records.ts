@@ -1,30 +1,18 @@
-/** Test helpers: mapped records as core hands them to `send`, and the destination built the way core builds it. */
-import type { Destination, OutputRecord } from "@logshipper/core/sdk";
-import { fakeContext, type FakeContext } from "@logshipper/core/testing";
+/** Test helpers: mapped records as core hands them to `send`, and the plugins built the way core builds them. */
+import type { Destination, OutputRecord, Source } from "@logshipper/core/sdk";
+import { fakeContext, outputRecord as coreOutputRecord, type FakeContext } from "@logshipper/core/testing";
 import { syslogDestination, syslogSource } from "../index.js";
-import type { Source } from "@logshipper/core/sdk";
 
 /** Values every encoder must carry: the characters syslog, CEF and LEEF escape, line breaks and non-ASCII. */
 export const HOSTILE = 'q"uote b\\ack br]acket p|ipe eq=uals nl\nline cr\rret tab\tend é 日本 🎉';
 
+/** Core's test record carrying `value`, as record `i` of destination `siem`: id `rec-i`, a second apart. */
 export function outputRecord(
   value: unknown,
   i = 0,
   time = Date.UTC(2025, 10, 22, 12, 0, i % 60),
 ): OutputRecord {
-  const json = JSON.stringify(value);
-  return {
-    id: `rec-${i}`,
-    type: "event",
-    subtype: "test",
-    source: "test",
-    time,
-    destination: "siem",
-    mapping: "test",
-    value,
-    json,
-    bytes: Buffer.byteLength(json),
-  };
+  return coreOutputRecord(value, { id: `rec-${i}`, time, destination: "siem" });
 }
 
 /** Envelopes `{msgId, message}` numbered from 0, valid for every payload but cef and leef. */

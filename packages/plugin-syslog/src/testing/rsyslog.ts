@@ -1,48 +1,38 @@
 /**
  * A private rsyslog for interop tests: `rsyslogd -n -f CONF -i PIDFILE` with its own work directory under a
- * temporary directory, started from a configuration body, stopped with SIGTERM. When rsyslogd is missing, `start`
- * throws, so the tests fail rather than skip (CI installs `rsyslog` and `rsyslog-gnutls`, see .ci/run).
+ * temporary directory, started from a configuration body, stopped with SIGTERM. A suite that needs it calls
+ * `findRsyslogd()` and runs under `describe.skipIf(!rsyslogd.available)`: without rsyslogd (or its gtls driver)
+ * the suite is skipped on a developer's machine and fails under `CI=true` (CI installs `rsyslog` and
+ * `rsyslog-gnutls`, see .ci/run).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { systemProgram, type SystemProgram } from "@logshipper/core/testing";
+import { waitForPort } from "./ports.js";
 
-export const RSYSLOGD = ["/usr/sbin/rsyslogd", "/sbin/rsyslogd"].find((p) => fs.existsSync(p)) ?? "rsyslogd";
+/** Where Debian and Ubuntu put rsyslog's modules; the TLS tests need the gtls network stream driver. */
+const MODULE_DIRS = [
+  "/usr/lib/x86_64-linux-gnu/rsyslog",
+  "/usr/lib/aarch64-linux-gnu/rsyslog",
+  "/usr/lib/rsyslog",
+];
 
-/** Ports that were free a moment ago (bound to 0, then released). */
-export async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: n },
-      () =>
-        new Promise<net.Server>((resolve) => {
-          const s = net.createServer();
-          s.listen(0, "127.0.0.1", () => resolve(s));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
-}
+let found: SystemProgram | undefined;
 
-/** Resolves once something accepts TCP connections on the port. */
-export async function waitForPort(port: number, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, "127.0.0.1", () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.on("error", () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`nothing listens on port ${port} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/**
+ * rsyslogd with its gtls driver, looked up once per test file (and only by the files that need it, so that a
+ * missing rsyslog skips or fails just those). Under `CI=true` a missing one throws.
+ */
+export function findRsyslogd(): SystemProgram {
+  found ??= systemProgram("rsyslogd", {
+    candidates: ["/usr/sbin/rsyslogd", "/sbin/rsyslogd"],
+    packages: ["rsyslog", "rsyslog-gnutls"],
+    alsoNeeds: [MODULE_DIRS.map((dir) => path.join(dir, "lmnsd_gtls.so"))],
+    suites: "syslog interop with rsyslog",
+  });
+  return found;
 }
 
 export class Rsyslog {
@@ -60,11 +50,14 @@ export class Rsyslog {
   async start(readyPort: number): Promise<void> {
     const conf = path.join(this.dir, "rsyslog.conf");
     fs.writeFileSync(conf, this.config(this.dir));
-    const check = spawnSync(RSYSLOGD, ["-N1", "-f", conf], { encoding: "utf8" });
-    if (check.error) throw new Error(`rsyslogd is required for the interop tests: ${check.error.message}`);
+    const { path: program, available, packages } = findRsyslogd();
+    if (!available || program === undefined)
+      throw new Error(`rsyslogd and its gtls driver are required (apt-get install ${packages.join(" ")})`);
+    const check = spawnSync(program, ["-N1", "-f", conf], { encoding: "utf8" });
+    if (check.error) throw new Error(`rsyslogd cannot run: ${check.error.message}`);
     if (check.status !== 0) throw new Error(`rsyslog rejects the configuration:\n${check.stderr}`);
     const pidFile = path.join(this.dir, "rsyslogd.pid");
-    this.child = spawn(RSYSLOGD, ["-n", "-f", conf, "-i", pidFile], { stdio: ["ignore", "ignore", "pipe"] });
+    this.child = spawn(program, ["-n", "-f", conf, "-i", pidFile], { stdio: ["ignore", "ignore", "pipe"] });
     this.child.stderr?.setEncoding("utf8").on("data", (d: string) => (this.stderr += d));
     await waitForPort(readyPort).catch((error: Error) => {
       throw new Error(`${error.message}\nrsyslogd stderr:\n${this.stderr}`);

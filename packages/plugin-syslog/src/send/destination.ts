@@ -6,17 +6,17 @@
  * - `send` makes one attempt. A record is `ok` only when the socket accepted its bytes (the kernel took them: syslog
  *   has no application acknowledgement); the records after the first one the socket did not take are `retryable`,
  *   and core resends them, over a new connection, after its backoff. Nothing is counted as sent early.
- * - When nothing could be written (no connection), `send` throws the classified error (errors.ts).
+ * - When nothing could be written (no connection), `send` throws the classified error (../errors.ts).
  * - A record whose payload cannot be encoded, or that is too large under `oversize: reject`, is `permanent`.
  */
 import os from "node:os";
 import tls from "node:tls";
 import type { Destination, OutputRecord, PluginContext, RecordOutcome } from "@logshipper/core/sdk";
 import { SyslogClient } from "./client.js";
-import { DEFAULT_STREAM_MESSAGE, DEFAULT_UDP_MESSAGE, type SyslogDestinationConfig } from "./config.js";
-import { classify } from "./errors.js";
+import { DEFAULT_STREAM_MESSAGE, DEFAULT_UDP_MESSAGE, type SyslogDestinationConfig } from "../config.js";
+import { classify } from "../errors.js";
 import { encodeRecord, type MessageOptions } from "./message.js";
-import { tlsMaterial } from "./pem.js";
+import { tlsMaterial } from "../pem.js";
 
 /** Records per batch: a few hundred KiB of messages, written in 64 KiB chunks. */
 export const MAX_BATCH_RECORDS = 2000;

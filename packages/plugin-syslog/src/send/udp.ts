@@ -5,7 +5,7 @@
  * the ECONNREFUSED that an ICMP "port unreachable" causes on a later send.
  */
 import type dgram from "node:dgram";
-import { SyslogTimeoutError } from "./errors.js";
+import { SyslogTimeoutError } from "../errors.js";
 
 const WINDOW = 32;
 

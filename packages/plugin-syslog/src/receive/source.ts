@@ -18,15 +18,18 @@ import { performance } from "node:perf_hooks";
 import type tls from "node:tls";
 import { LogShipperError, z, type PluginContext, type Source } from "@logshipper/core/sdk";
 import { BodyError, parseBody } from "./body.js";
-import type { SyslogSourceConfig } from "./config.js";
-import { classifyListen, SYSLOG_ERROR_CODES } from "./errors.js";
+import type { SyslogSourceConfig } from "../config.js";
+import { ERROR_CODES } from "../error-codes.js";
+import { classifyListen } from "../errors.js";
 import { Inbox } from "./inbox.js";
 import { parseSyslog, SyslogParseError } from "./parse.js";
-import { tlsMaterial } from "./pem.js";
+import { tlsMaterial } from "../pem.js";
 import { parseListener, SyslogReceiver, type ReceivedMessage } from "./server.js";
 
 export const BATCH_RECORDS = 1000;
 export const BATCH_AGE_MS = 100;
+/** No byte limit: a batch is cut by count and age only (messages are at most `maxMessageSize` each). */
+export const BATCH_BYTES = Number.POSITIVE_INFINITY;
 export const MAX_PENDING = 10_000;
 
 export interface SyslogCheckpoint {
@@ -40,7 +43,7 @@ export function readCheckpoint(checkpoint: unknown): SyslogCheckpoint {
   const parsed = checkpointSchema.safeParse(checkpoint);
   if (parsed.success) return parsed.data;
   throw new LogShipperError(
-    SYSLOG_ERROR_CODES.checkpoint,
+    ERROR_CODES.SYSLOG_CHECKPOINT,
     `unrecognised checkpoint ${JSON.stringify(checkpoint)}: expected {received}`,
   );
 }
@@ -58,7 +61,7 @@ export function createSyslogSource(config: SyslogSourceConfig, ctx: PluginContex
   async function receiver(inbox: Inbox | undefined): Promise<SyslogReceiver> {
     let material: tls.SecureContextOptions | undefined;
     if (config.tls) material = await tlsMaterial(config.tls, ctx.baseDir);
-    const full = () => {
+    const pauseIfBacklogged = () => {
       if (inbox && inbox.count >= MAX_PENDING && r.pause()) ctx.metrics.count("syslog_paused");
     };
     const r: SyslogReceiver = new SyslogReceiver(
@@ -72,18 +75,19 @@ export function createSyslogSource(config: SyslogSourceConfig, ctx: PluginContex
         message: (m) => {
           if (!inbox) return;
           try {
-            inbox.add({ data: toData(m), origin: m.origin });
+            inbox.add({ data: toData(m), origin: m.origin }, m.bytes.length);
           } catch (error) {
             if (!(error instanceof SyslogParseError || error instanceof BodyError)) throw error;
             ctx.metrics.count("syslog_malformed");
-            inbox.reject({ origin: m.origin, reason: error.message, raw: m.bytes.toString("utf8") });
+            const raw = m.bytes.toString("utf8");
+            inbox.reject({ origin: m.origin, reason: error.message, raw }, m.bytes.length);
           }
-          full();
+          pauseIfBacklogged();
         },
         fault: (origin, reason, head) => {
           ctx.metrics.count("syslog_malformed");
           inbox?.reject({ origin, reason, raw: head.toString("utf8") });
-          full();
+          pauseIfBacklogged();
         },
         count: (name) => ctx.metrics.count(`syslog_${name}`),
       },
@@ -99,7 +103,15 @@ export function createSyslogSource(config: SyslogSourceConfig, ctx: PluginContex
   return {
     async *pull(checkpoint, signal) {
       let { received } = readCheckpoint(checkpoint);
-      const inbox = new Inbox(BATCH_RECORDS);
+      const inbox = new Inbox({
+        maxBatchRecords: BATCH_RECORDS,
+        maxBatchBytes: BATCH_BYTES,
+        maxBatchAgeMs: BATCH_AGE_MS,
+      });
+      const handOver = () => {
+        received += inbox.count;
+        return inbox.take({ received } satisfies SyslogCheckpoint);
+      };
       const r = await receiver(inbox);
       active.add(r);
       ctx.logger.debug({ addresses: r.addresses }, "listening");
@@ -107,31 +119,22 @@ export function createSyslogSource(config: SyslogSourceConfig, ctx: PluginContex
       try {
         for (;;) {
           const now = performance.now();
-          const idle = once && inbox.count === 0 && now - inbox.lastAt >= config.idleTimeout;
+          const idle = once && inbox.empty && now - inbox.lastAt >= config.idleTimeout;
           if (signal.aborted || idle) {
             await r.drain(config.drainTimeout);
-            const { records, rejects } = inbox.take();
-            if (records.length + rejects.length > 0) {
-              received += records.length + rejects.length;
-              yield { records, rejects, checkpoint: { received } satisfies SyslogCheckpoint };
-            }
+            if (!inbox.empty) yield handOver();
             return;
           }
-          const ready =
-            inbox.count >= BATCH_RECORDS || (inbox.count > 0 && now - inbox.firstAt >= BATCH_AGE_MS);
-          if (!ready) {
-            const until =
-              inbox.count > 0
-                ? inbox.firstAt + BATCH_AGE_MS
-                : once
-                  ? inbox.lastAt + config.idleTimeout
-                  : Infinity;
-            await inbox.wait(until - now, signal);
+          if (!inbox.due) {
+            const until = !inbox.empty
+              ? inbox.msUntilDue()
+              : once
+                ? inbox.lastAt + config.idleTimeout - now
+                : Infinity;
+            await inbox.wait(until, signal);
             continue;
           }
-          const { records, rejects } = inbox.take();
-          received += records.length + rejects.length;
-          yield { records, rejects, checkpoint: { received } satisfies SyslogCheckpoint };
+          yield handOver();
           r.resume();
         }
       } finally {

@@ -5,11 +5,11 @@
 import { ConfigurationError, RetryableError } from "@logshipper/core/sdk";
 import { destinationContract, fakeContext } from "@logshipper/core/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { SYSLOG_ERROR_CODES } from "./errors.js";
-import { testCerts, type TestCerts } from "./testing/certs.js";
-import { destination, envelopes, outputRecord, signal } from "./testing/records.js";
-import { freePorts } from "./testing/rsyslog.js";
-import { datagramSink, streamSink, type StreamSink } from "./testing/sinks.js";
+import { ERROR_CODES } from "../error-codes.js";
+import { testCerts, type TestCerts } from "../testing/certs.js";
+import { destination, envelopes, outputRecord, signal } from "../testing/records.js";
+import { freePorts } from "../testing/ports.js";
+import { datagramSink, streamSink, type StreamSink } from "../testing/sinks.js";
 
 let sink: StreamSink;
 let certs: TestCerts;
@@ -66,7 +66,7 @@ describe("what reaches the receiver", () => {
     ];
     const { outcomes } = await d.send(batch, signal());
     expect(outcomes.map((o) => o.status)).toEqual(["ok", "permanent", "ok"]);
-    expect(outcomes[1]).toMatchObject({ code: SYSLOG_ERROR_CODES.payload });
+    expect(outcomes[1]).toMatchObject({ code: ERROR_CODES.SYSLOG_PAYLOAD });
     expect(await s.waitFrames(2)).toHaveLength(2);
     await s.close();
   });
@@ -148,7 +148,7 @@ describe("failures", () => {
       .send(envelopes(1), signal())
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RetryableError);
-    expect(error).toMatchObject({ code: SYSLOG_ERROR_CODES.network });
+    expect(error).toMatchObject({ code: ERROR_CODES.SYSLOG_NETWORK });
   });
 
   it("an unknown host is a configuration error", async () => {
@@ -156,7 +156,7 @@ describe("failures", () => {
       .send(envelopes(1), signal())
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigurationError);
-    expect(error).toMatchObject({ code: SYSLOG_ERROR_CODES.connect });
+    expect(error).toMatchObject({ code: ERROR_CODES.SYSLOG_CONNECT });
   });
 
   it("an aborted send reports nothing as sent", async () => {
@@ -165,7 +165,7 @@ describe("failures", () => {
     const error = await dest({ port: sink.port })
       .send(envelopes(2), controller.signal)
       .catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: SYSLOG_ERROR_CODES.aborted });
+    expect(error).toMatchObject({ code: ERROR_CODES.SYSLOG_ABORTED });
   });
 });
 
@@ -195,7 +195,7 @@ describe("TLS", () => {
       .send(envelopes(1), signal())
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigurationError);
-    expect(error).toMatchObject({ code: SYSLOG_ERROR_CODES.tls });
+    expect(error).toMatchObject({ code: ERROR_CODES.SYSLOG_TLS });
   });
 
   it("skips verification only when told to", async () => {
@@ -209,7 +209,7 @@ describe("TLS", () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigurationError);
     expect(error).toMatchObject({
-      code: SYSLOG_ERROR_CODES.tlsFile,
+      code: ERROR_CODES.SYSLOG_TLS_FILE,
       message: expect.stringMatching(/^tls\.ca: cannot read .*missing\/ca\.pem/) as unknown,
     });
   });

@@ -13,7 +13,7 @@
  */
 import type { OutputRecord } from "@logshipper/core/sdk";
 import { readEnvelope } from "./envelope.js";
-import { SYSLOG_ERROR_CODES } from "./errors.js";
+import { ERROR_CODES } from "../error-codes.js";
 import { header3164, header5424, type HeaderFields } from "./header.js";
 import { encodePayload, PayloadError, type LeefOptions, type PayloadKind } from "./payload.js";
 
@@ -59,14 +59,14 @@ const LINE_BREAKS = /[\r\n]/g;
 export function encodeRecord(record: OutputRecord, options: MessageOptions): Encoded {
   const envelope = readEnvelope(record.value);
   if (typeof envelope === "string") {
-    return { ok: false, code: SYSLOG_ERROR_CODES.payload, reason: `not a syslog record: ${envelope}` };
+    return { ok: false, code: ERROR_CODES.SYSLOG_PAYLOAD, reason: `not a syslog record: ${envelope}` };
   }
   let msg: string;
   try {
     msg = encodePayload(options.payload, envelope.message, options.leef);
   } catch (error) {
     if (!(error instanceof PayloadError)) throw error;
-    return { ok: false, code: SYSLOG_ERROR_CODES.payload, reason: error.message };
+    return { ok: false, code: ERROR_CODES.SYSLOG_PAYLOAD, reason: error.message };
   }
   const fields: HeaderFields = {
     facility: envelope.facility ?? options.facility,
@@ -93,12 +93,12 @@ export function encodeRecord(record: OutputRecord, options: MessageOptions): Enc
     if (headBytes > max) {
       return {
         ok: false,
-        code: SYSLOG_ERROR_CODES.tooLarge,
+        code: ERROR_CODES.SYSLOG_TOO_LARGE,
         reason: `header and structured data alone: ${size}`,
       };
     }
     if (options.oversize === "reject") {
-      return { ok: false, code: SYSLOG_ERROR_CODES.tooLarge, reason: `message of ${size}` };
+      return { ok: false, code: ERROR_CODES.SYSLOG_TOO_LARGE, reason: `message of ${size}` };
     }
     msg = cutUtf8(msg, max - headBytes);
     msgBytes = Buffer.byteLength(msg);

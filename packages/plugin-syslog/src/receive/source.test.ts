@@ -8,12 +8,12 @@ import tls from "node:tls";
 import { ConfigurationError } from "@logshipper/core/sdk";
 import { fakeContext } from "@logshipper/core/testing";
 import { beforeAll, describe, expect, it } from "vitest";
-import { SYSLOG_ERROR_CODES } from "./errors.js";
+import { ERROR_CODES } from "../error-codes.js";
 import { readCheckpoint } from "./source.js";
-import { testCerts, type TestCerts } from "./testing/certs.js";
-import { collect } from "./testing/collect.js";
-import { source } from "./testing/records.js";
-import { freePorts, waitForPort } from "./testing/rsyslog.js";
+import { testCerts, type TestCerts } from "../testing/certs.js";
+import { collect } from "../testing/collect.js";
+import { source } from "../testing/records.js";
+import { freePorts, waitForPort } from "../testing/ports.js";
 
 let certs: TestCerts;
 beforeAll(async () => {
@@ -231,7 +231,7 @@ describe("checkpoints, test() and close()", () => {
     for (const attempt of [() => s.test!(), () => collect(s).done]) {
       const error = await attempt().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ConfigurationError);
-      expect(error).toMatchObject({ code: SYSLOG_ERROR_CODES.listen });
+      expect(error).toMatchObject({ code: ERROR_CODES.SYSLOG_LISTEN });
     }
     blocker.close();
     await s.close?.();

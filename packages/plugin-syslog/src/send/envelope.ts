@@ -2,7 +2,7 @@
  * What a SIEM mapping produces for the `syslog` destination (its output schema): the header fields, structured
  * data, and `message`, which the configured payload encoder turns into MSG. Every member but `message` is optional
  * and falls back to the destination's options. Core checks each mapped record against this schema before `send`
- * and dead-letters those that fail (`LS_ERR_OUTPUT_SCHEMA`), so that a bad record never holds back its batch.
+ * and dead-letters those that fail (core's output-schema code), so that a bad record never holds back its batch.
  *
  * ```json
  * { "facility": "local4", "severity": "warning", "timestamp": 1763769600000, "hostname": "ce", "appName": "netskope",
@@ -10,7 +10,7 @@
  * ```
  */
 import { z } from "@logshipper/core/sdk";
-import { FACILITIES, SEVERITIES, facilityCode, severityCode } from "./codes.js";
+import { FACILITIES, SEVERITIES, facilityCode, severityCode } from "../facilities.js";
 import { timestampMillis, type StructuredData } from "./header.js";
 
 /** SD-NAME (RFC 5424 §6.3.2): 1-32 printable US-ASCII characters except `=`, space, `]` and `"`. */

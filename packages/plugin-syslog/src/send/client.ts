@@ -15,7 +15,7 @@ import dgram from "node:dgram";
 import dns from "node:dns/promises";
 import net from "node:net";
 import tls from "node:tls";
-import { ConnectionClosedError, isTlsError, SyslogTimeoutError, TlsRejectedError } from "./errors.js";
+import { ConnectionClosedError, isTlsError, SyslogTimeoutError, TlsRejectedError } from "../errors.js";
 import { writeDatagrams } from "./udp.js";
 
 export interface ClientOptions {

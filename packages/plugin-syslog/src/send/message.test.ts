@@ -1,8 +1,8 @@
 /** One record to one framed message: envelope defaults, framing, the size limit and its truncation policy. */
 import { describe, expect, it } from "vitest";
-import { SYSLOG_ERROR_CODES } from "./errors.js";
+import { ERROR_CODES } from "../error-codes.js";
 import { cutUtf8, encodeRecord, type MessageOptions } from "./message.js";
-import { outputRecord } from "./testing/records.js";
+import { outputRecord } from "../testing/records.js";
 
 const options: MessageOptions = {
   format: "rfc5424",
@@ -61,13 +61,13 @@ describe("envelope and defaults", () => {
   it("refuses what is not an envelope, and payloads the encoder refuses, as permanent", () => {
     for (const value of [{ text: "no message member" }, { message: "x", colour: "red" }, "text"]) {
       const encoded = encodeRecord(outputRecord(value), options);
-      expect(encoded).toMatchObject({ ok: false, code: SYSLOG_ERROR_CODES.payload });
+      expect(encoded).toMatchObject({ ok: false, code: ERROR_CODES.SYSLOG_PAYLOAD });
     }
     expect(
       encodeRecord(outputRecord({ message: { name: "x" } }), { ...options, payload: "cef" }),
     ).toMatchObject({
       ok: false,
-      code: SYSLOG_ERROR_CODES.payload,
+      code: ERROR_CODES.SYSLOG_PAYLOAD,
       reason: expect.stringMatching(/^message is not a CEF event/) as unknown,
     });
   });
@@ -107,13 +107,13 @@ describe("size limit", () => {
       maxMessageSize: 500,
       oversize: "reject",
     });
-    expect(encoded).toMatchObject({ ok: false, code: SYSLOG_ERROR_CODES.tooLarge });
+    expect(encoded).toMatchObject({ ok: false, code: ERROR_CODES.SYSLOG_TOO_LARGE });
   });
 
   it("refuses a record whose header and structured data alone are too large", () => {
     const value = { structuredData: { "x@1": { v: "y".repeat(600) } }, message: "x" };
     const encoded = encodeRecord(outputRecord(value), { ...options, maxMessageSize: 500 });
-    expect(encoded).toMatchObject({ ok: false, code: SYSLOG_ERROR_CODES.tooLarge });
+    expect(encoded).toMatchObject({ ok: false, code: ERROR_CODES.SYSLOG_TOO_LARGE });
   });
 
   it("a message that fits exactly is not touched", () => {

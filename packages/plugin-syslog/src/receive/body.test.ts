@@ -1,7 +1,7 @@
 /** Reading MSG as text, JSON, JSON members (MetaDefender) or CEF. */
 import { describe, expect, it } from "vitest";
 import { BodyError, parseBody, parseCef } from "./body.js";
-import { encodeCef } from "./payload.js";
+import { encodeCef } from "../send/payload.js";
 
 describe("text, json, members", () => {
   it("text keeps MSG as it is", () => {
