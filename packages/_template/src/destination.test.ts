@@ -13,7 +13,8 @@ import {
 } from "@logshipper/core/sdk";
 import { destinationContract, fakeContext, sampleOutputRecords } from "@logshipper/core/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { classify, parseRetryAfter, TEMPLATE_ERROR_CODES } from "./errors.js";
+import { ERROR_CODES } from "./error-codes.js";
+import { classify, parseRetryAfter } from "./errors.js";
 import { plugins, templateDestination } from "./index.js";
 
 interface Request {
@@ -136,7 +137,7 @@ describe("template destination", () => {
     expect(result.outcomes).toEqual([
       { status: "ok" },
       { status: "retryable", reason: "shard busy", retryAfterMs: 2000 },
-      { status: "permanent", reason: "field n is invalid", code: TEMPLATE_ERROR_CODES.recordRejected },
+      { status: "permanent", reason: "field n is invalid", code: ERROR_CODES.TEMPLATE_RECORD_REJECTED },
       { status: "ok" },
       { status: "retryable", reason: "shard busy", retryAfterMs: 2000 },
     ]);
@@ -147,7 +148,7 @@ describe("template destination", () => {
     const dest = destination("/short-results");
     const error: unknown = await dest.send(sampleOutputRecords(3, "out"), signal()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigurationError);
-    expect(error).toMatchObject({ code: TEMPLATE_ERROR_CODES.badResponse });
+    expect(error).toMatchObject({ code: ERROR_CODES.TEMPLATE_BAD_RESPONSE });
     await dest.close?.();
   });
 
@@ -192,7 +193,7 @@ describe("template destination: error classification", () => {
     expect(error).toBeInstanceOf(RetryableError);
     expect(error).toMatchObject({
       kind: "retryable",
-      code: TEMPLATE_ERROR_CODES.throttled,
+      code: ERROR_CODES.TEMPLATE_THROTTLED,
       retryAfterMs: 7000,
     });
   });
@@ -200,26 +201,26 @@ describe("template destination: error classification", () => {
   it("5xx is retryable", async () => {
     const error = await failure("/status/503");
     expect(error).toBeInstanceOf(RetryableError);
-    expect(error).toMatchObject({ code: TEMPLATE_ERROR_CODES.server, retryAfterMs: undefined });
+    expect(error).toMatchObject({ code: ERROR_CODES.TEMPLATE_SERVER, retryAfterMs: undefined });
   });
 
   it("403 is a configuration error", async () => {
     const error = await failure("/status/403");
     expect(error).toBeInstanceOf(ConfigurationError);
-    expect(error).toMatchObject({ kind: "config", code: TEMPLATE_ERROR_CODES.auth });
+    expect(error).toMatchObject({ kind: "config", code: ERROR_CODES.TEMPLATE_AUTH });
     expect((error as Error).message).toContain("HTTP 403");
   });
 
   it("404 is a configuration error", async () => {
     const error = await failure("/nowhere");
     expect(error).toBeInstanceOf(ConfigurationError);
-    expect(error).toMatchObject({ code: TEMPLATE_ERROR_CODES.notFound });
+    expect(error).toMatchObject({ code: ERROR_CODES.TEMPLATE_NOT_FOUND });
   });
 
   it("400 is permanent", async () => {
     const error = await failure("/status/400");
     expect(error).toBeInstanceOf(PermanentError);
-    expect(error).toMatchObject({ kind: "permanent", code: TEMPLATE_ERROR_CODES.rejected });
+    expect(error).toMatchObject({ kind: "permanent", code: ERROR_CODES.TEMPLATE_REJECTED });
   });
 
   it("a refused connection is retryable", async () => {
@@ -229,7 +230,7 @@ describe("template destination: error classification", () => {
     );
     const error: unknown = await dest.send(sampleOutputRecords(1), signal()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RetryableError);
-    expect(error).toMatchObject({ code: TEMPLATE_ERROR_CODES.network });
+    expect(error).toMatchObject({ code: ERROR_CODES.TEMPLATE_NETWORK });
     expect((error as Error).message).toContain("ECONNREFUSED");
     await dest.close?.();
   });
@@ -237,7 +238,7 @@ describe("template destination: error classification", () => {
   it("no answer within the timeout is retryable", async () => {
     const error = await failure("/slow", { timeout: "200ms" });
     expect(error).toBeInstanceOf(RetryableError);
-    expect(error).toMatchObject({ code: TEMPLATE_ERROR_CODES.timeout });
+    expect(error).toMatchObject({ code: ERROR_CODES.TEMPLATE_TIMEOUT });
   });
 
   it("leaves errors that are not remote failures as they are", () => {

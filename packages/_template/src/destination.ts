@@ -21,7 +21,8 @@ import {
 } from "@logshipper/core/sdk";
 import { TemplateClient, type HttpResponse } from "./client.js";
 import type { TemplateDestinationConfig } from "./config.js";
-import { classify, parseRetryAfter, TEMPLATE_ERROR_CODES } from "./errors.js";
+import { ERROR_CODES } from "./error-codes.js";
+import { classify, parseRetryAfter } from "./errors.js";
 
 /** Most lines in one request (the remote API's documented limit). */
 export const MAX_BATCH_RECORDS = 1000;
@@ -116,7 +117,7 @@ export function outcomesOf(
   const results = parsed.results;
   const bad = (why: string) =>
     new ConfigurationError(`${action}: per-record results ${why}; is url the right endpoint?`, {
-      code: TEMPLATE_ERROR_CODES.badResponse,
+      code: ERROR_CODES.TEMPLATE_BAD_RESPONSE,
     });
   if (!Array.isArray(results)) throw bad("are not a list");
   if (results.length !== count) throw bad(`name ${results.length} records, the request had ${count}`);
@@ -136,7 +137,7 @@ export function outcomesOf(
         return {
           status: "permanent",
           reason: reason ?? "the server refused this record",
-          code: TEMPLATE_ERROR_CODES.recordRejected,
+          code: ERROR_CODES.TEMPLATE_RECORD_REJECTED,
         };
       default:
         throw bad(`have an unknown status at index ${i}: ${JSON.stringify(result?.status)}`);

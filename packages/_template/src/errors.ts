@@ -16,36 +16,6 @@ import { RETRYABLE_NETWORK_CODES, CONFIGURATION_NETWORK_CODES, parseRetryAfter }
 import { ConfigurationError, PermanentError, RetryableError } from "@logshipper/core/sdk";
 import { ERROR_CODES } from "./error-codes.js";
 
-/** The codes of error-codes.ts, named by what they mean. */
-export const TEMPLATE_ERROR_CODES = {
-  /** Connection refused or reset, network unreachable, temporary DNS failure. Retryable. */
-  network: ERROR_CODES.TEMPLATE_NETWORK,
-  /** No complete response within `timeout`. Retryable. */
-  timeout: ERROR_CODES.TEMPLATE_TIMEOUT,
-  /** The request was cancelled (shutdown). Retryable: nothing was acknowledged. */
-  aborted: ERROR_CODES.TEMPLATE_ABORTED,
-  /** HTTP 429. Retryable, with the server's Retry-After. */
-  throttled: ERROR_CODES.TEMPLATE_THROTTLED,
-  /** HTTP 5xx or 408. Retryable. */
-  server: ERROR_CODES.TEMPLATE_SERVER,
-  /** HTTP 401 or 403: the token is missing, wrong or lacks a permission. Configuration. */
-  auth: ERROR_CODES.TEMPLATE_AUTH,
-  /** HTTP 404: the url names nothing on that server. Configuration. */
-  notFound: ERROR_CODES.TEMPLATE_NOT_FOUND,
-  /** HTTP 3xx: the client does not follow redirects; set `url` to the final address. Configuration. */
-  redirect: ERROR_CODES.TEMPLATE_REDIRECT,
-  /** Unknown host, or a TLS certificate that does not verify. Configuration. */
-  connect: ERROR_CODES.TEMPLATE_CONNECT,
-  /** A 2xx response that does not follow the API (not JSON where JSON is due, wrong number of results). Configuration. */
-  badResponse: ERROR_CODES.TEMPLATE_BAD_RESPONSE,
-  /** Any other HTTP 4xx: the request itself is refused. Permanent. */
-  rejected: ERROR_CODES.TEMPLATE_REJECTED,
-  /** The server refused one record in a per-record result. Permanent, for that record only. */
-  recordRejected: ERROR_CODES.TEMPLATE_RECORD_REJECTED,
-  /** The source's stored checkpoint is not one it writes. */
-  checkpoint: ERROR_CODES.TEMPLATE_CHECKPOINT,
-} as const;
-
 /** A response whose status is not 2xx. Thrown by the client; `classify` decides what it means. */
 export class HttpStatusError extends Error {
   constructor(
@@ -81,7 +51,7 @@ function classifyStatus(error: HttpStatusError, message: string, now: number): E
     const retryAfterMs = parseRetryAfter(error.retryAfter, now);
     return new RetryableError(message, {
       ...cause,
-      code: TEMPLATE_ERROR_CODES.throttled,
+      code: ERROR_CODES.TEMPLATE_THROTTLED,
       ...(retryAfterMs !== undefined && { retryAfterMs }),
     });
   }
@@ -89,26 +59,26 @@ function classifyStatus(error: HttpStatusError, message: string, now: number): E
     const retryAfterMs = parseRetryAfter(error.retryAfter, now);
     return new RetryableError(message, {
       ...cause,
-      code: TEMPLATE_ERROR_CODES.server,
+      code: ERROR_CODES.TEMPLATE_SERVER,
       ...(retryAfterMs !== undefined && { retryAfterMs }),
     });
   }
   if (status === 401 || status === 403)
-    return new ConfigurationError(message, { ...cause, code: TEMPLATE_ERROR_CODES.auth });
+    return new ConfigurationError(message, { ...cause, code: ERROR_CODES.TEMPLATE_AUTH });
   if (status === 404)
-    return new ConfigurationError(message, { ...cause, code: TEMPLATE_ERROR_CODES.notFound });
+    return new ConfigurationError(message, { ...cause, code: ERROR_CODES.TEMPLATE_NOT_FOUND });
   if (status >= 300 && status < 400)
-    return new ConfigurationError(message, { ...cause, code: TEMPLATE_ERROR_CODES.redirect });
+    return new ConfigurationError(message, { ...cause, code: ERROR_CODES.TEMPLATE_REDIRECT });
   if (status === 413) {
     return new PermanentError(
       `${message} (the request is too large; lower the destination's batch.maxBytes)`,
       {
         ...cause,
-        code: TEMPLATE_ERROR_CODES.rejected,
+        code: ERROR_CODES.TEMPLATE_REJECTED,
       },
     );
   }
-  return new PermanentError(message, { ...cause, code: TEMPLATE_ERROR_CODES.rejected });
+  return new PermanentError(message, { ...cause, code: ERROR_CODES.TEMPLATE_REJECTED });
 }
 
 /**
@@ -121,21 +91,21 @@ export function classify(error: unknown, action: string, now: number = Date.now(
   if (error instanceof BadResponseError) {
     return new ConfigurationError(`${action}: ${error.message}`, {
       cause: error,
-      code: TEMPLATE_ERROR_CODES.badResponse,
+      code: ERROR_CODES.TEMPLATE_BAD_RESPONSE,
     });
   }
   const code = errorCode(error);
   const message = `${action}: ${(error as Error | null)?.message ?? String(error)}`;
   if (code === "ETIMEDOUT")
-    return new RetryableError(message, { cause: error, code: TEMPLATE_ERROR_CODES.timeout });
+    return new RetryableError(message, { cause: error, code: ERROR_CODES.TEMPLATE_TIMEOUT });
   if (code === "ABORT_ERR" || (error as Error | null)?.name === "AbortError") {
-    return new RetryableError(message, { cause: error, code: TEMPLATE_ERROR_CODES.aborted });
+    return new RetryableError(message, { cause: error, code: ERROR_CODES.TEMPLATE_ABORTED });
   }
   if (code !== undefined && RETRYABLE_NETWORK_CODES.has(code)) {
-    return new RetryableError(message, { cause: error, code: TEMPLATE_ERROR_CODES.network });
+    return new RetryableError(message, { cause: error, code: ERROR_CODES.TEMPLATE_NETWORK });
   }
   if (code !== undefined && CONFIGURATION_NETWORK_CODES.has(code)) {
-    return new ConfigurationError(message, { cause: error, code: TEMPLATE_ERROR_CODES.connect });
+    return new ConfigurationError(message, { cause: error, code: ERROR_CODES.TEMPLATE_CONNECT });
   }
   return error;
 }

@@ -36,13 +36,7 @@ export const plugins: PluginDefinition[] = [templateSource, templateDestination]
 export { templateDestinationConfig, templateSourceConfig } from "./config.js";
 export type { TemplateDestinationConfig, TemplateSourceConfig } from "./config.js";
 export { TemplateClient, type ClientOptions, type HttpResponse } from "./client.js";
-export {
-  classify,
-  parseRetryAfter,
-  TEMPLATE_ERROR_CODES,
-  HttpStatusError,
-  BadResponseError,
-} from "./errors.js";
+export { classify, parseRetryAfter, HttpStatusError, BadResponseError } from "./errors.js";
 export {
   createTemplateDestination,
   outcomesOf,

@@ -13,7 +13,7 @@ import {
 } from "@logshipper/core/sdk";
 import { fakeContext, pullAll, pullError, sourceContract } from "@logshipper/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEMPLATE_ERROR_CODES } from "./errors.js";
+import { ERROR_CODES } from "./error-codes.js";
 import { plugins, templateSource } from "./index.js";
 
 const PAGE_SIZE = 3;
@@ -168,19 +168,19 @@ describe("template source: error classification", () => {
   it("429 with Retry-After is retryable, with the server's delay", async () => {
     const error = await pullError(source("/status/429?retryAfter=3"));
     expect(error).toBeInstanceOf(RetryableError);
-    expect(error).toMatchObject({ code: TEMPLATE_ERROR_CODES.throttled, retryAfterMs: 3000 });
+    expect(error).toMatchObject({ code: ERROR_CODES.TEMPLATE_THROTTLED, retryAfterMs: 3000 });
   });
 
   it("403 is a configuration error", async () => {
     const error = await pullError(source("/status/403"));
     expect(error).toBeInstanceOf(ConfigurationError);
-    expect(error).toMatchObject({ code: TEMPLATE_ERROR_CODES.auth });
+    expect(error).toMatchObject({ code: ERROR_CODES.TEMPLATE_AUTH });
   });
 
   it("a response that is not a page is a configuration error", async () => {
     const error = await pullError(source("/not-a-page"));
     expect(error).toBeInstanceOf(ConfigurationError);
-    expect(error).toMatchObject({ code: TEMPLATE_ERROR_CODES.badResponse });
+    expect(error).toMatchObject({ code: ERROR_CODES.TEMPLATE_BAD_RESPONSE });
     expect((error as Error).message).toContain("records");
   });
 
@@ -195,6 +195,6 @@ describe("template source: error classification", () => {
     );
     const error = await pullError(src);
     expect(error).toBeInstanceOf(RetryableError);
-    expect(error).toMatchObject({ code: TEMPLATE_ERROR_CODES.network });
+    expect(error).toMatchObject({ code: ERROR_CODES.TEMPLATE_NETWORK });
   });
 });

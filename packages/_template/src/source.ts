@@ -25,7 +25,8 @@ import {
 } from "@logshipper/core/sdk";
 import { TemplateClient } from "./client.js";
 import type { TemplateSourceConfig } from "./config.js";
-import { BadResponseError, classify, TEMPLATE_ERROR_CODES } from "./errors.js";
+import { ERROR_CODES } from "./error-codes.js";
+import { BadResponseError, classify } from "./errors.js";
 
 export interface TemplateCheckpoint {
   /** Cursor of the page to read next; null for the first page. */
@@ -47,7 +48,7 @@ export function readCheckpoint(checkpoint: unknown): TemplateCheckpoint {
   const parsed = checkpointSchema.safeParse(checkpoint);
   if (!parsed.success) {
     throw new LogShipperError(
-      TEMPLATE_ERROR_CODES.checkpoint,
+      ERROR_CODES.TEMPLATE_CHECKPOINT,
       `unrecognised checkpoint ${JSON.stringify(checkpoint)}: expected {cursor, skip}`,
     );
   }
