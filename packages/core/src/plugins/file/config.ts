@@ -1,4 +1,4 @@
-/** Options of the built-in `file` source and destination (DESIGN §4). */
+/** Options of the built-in `file` source and destination (docs/configuration.md). */
 import { byteSize, duration, FILE_FORMATS, validateKeyTemplate, z } from "../../sdk/index.js";
 
 export const fileSourceConfig = z.object({

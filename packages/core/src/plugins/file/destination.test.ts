@@ -3,14 +3,13 @@ import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ConfigurationError, RetryableError, contentName, type OutputRecord } from "../../sdk/index.js";
 import {
-  ConfigurationError,
-  RetryableError,
-  contentName,
-  type Logger,
-  type OutputRecord,
-  type PluginContext,
-} from "../../sdk/index.js";
+  destinationContract,
+  fakeContext,
+  outputRecord,
+  type OutputRecordFields,
+} from "../../testing/index.js";
 import { assertInside } from "./destination.js";
 import { classifyFsError } from "./errors.js";
 import { fileDestination, fileDestinationConfig, type FileDestination } from "./index.js";
@@ -23,60 +22,20 @@ afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-interface LogLine {
-  level: string;
-  obj: Record<string, unknown>;
-  msg: string | undefined;
-}
-
-function makeCtx(logs: LogLine[] = []): PluginContext {
-  const log =
-    (level: string) =>
-    (obj: object, msg?: string): void => {
-      logs.push({ level, obj: obj as Record<string, unknown>, msg });
-    };
-  const logger: Logger = {
-    debug: log("debug"),
-    info: log("info"),
-    warn: log("warn"),
-    error: log("error"),
-    child: () => logger,
-  };
-  return {
-    name: "out",
-    logger,
-    metrics: { count: () => {} },
-    signal: new AbortController().signal,
-    clock: { now: () => Date.now() },
-    state: { get: () => undefined, set: () => {} },
-    mode: "once",
-    baseDir: dir,
-  };
-}
-
-function destination(options: Record<string, unknown>, logs?: LogLine[]): FileDestination {
-  return fileDestination.create(fileDestinationConfig.parse(options), makeCtx(logs)) as FileDestination;
+function destination(
+  options: Record<string, unknown>,
+  ctx = fakeContext({ name: "out", baseDir: dir }),
+): FileDestination {
+  return fileDestination.create(fileDestinationConfig.parse(options), ctx) as FileDestination;
 }
 
 const T1 = Date.UTC(2025, 10, 22, 1, 2, 3);
 const T2 = Date.UTC(2025, 10, 23, 4, 5, 6);
 
-function record(i: number, over: Partial<OutputRecord> = {}): OutputRecord {
-  const value = over.value ?? { i, user: `u${i}` };
-  const json = JSON.stringify(value);
-  return {
-    id: `id-${i}`,
-    type: "alert",
-    subtype: "dlp",
-    source: "netskope",
-    time: T1,
-    destination: "out",
-    mapping: "m",
-    value,
-    json,
-    bytes: Buffer.byteLength(json),
-    ...over,
-  };
+function record(i: number, over: OutputRecordFields & { value?: unknown } = {}): OutputRecord {
+  const { value = { i, user: `u${i}` }, ...fields } = over;
+  const defaults = { id: `id-${i}`, type: "alert", subtype: "dlp", source: "netskope", time: T1 };
+  return outputRecord(value, { ...defaults, destination: "out", mapping: "m", ...fields });
 }
 
 /** Every file under `root`, relative, with `/`. */
@@ -92,8 +51,8 @@ const never = new AbortController().signal;
 
 describe("file destination", () => {
   it("writes one NDJSON object per key, named after its content", async () => {
-    const logs: LogLine[] = [];
-    const dest = destination({ dir: "out" }, logs);
+    const ctx = fakeContext({ name: "out", baseDir: dir });
+    const dest = destination({ dir: "out" }, ctx);
     const batch = [record(1), record(2, { time: T2 }), record(3), record(4, { type: "event" })];
     const result = await dest.send(batch, never);
     expect(result.outcomes).toEqual(batch.map(() => ({ status: "ok" })));
@@ -109,9 +68,9 @@ describe("file destination", () => {
     expect(fs.readFileSync(path.join(out, `alert/2025-11-22/${contentName(body1, ".ndjson")}`), "utf8")).toBe(
       body1,
     );
-    const debug = logs.filter((l) => l.level === "debug" && l.msg === "wrote object");
+    const debug = ctx.logs.filter((l) => l.level === "debug" && l.msg === "wrote object");
     expect(debug).toHaveLength(3);
-    expect(debug[0]!.obj).toMatchObject({ records: 2 });
+    expect(debug[0]!.fields).toMatchObject({ records: 2 });
   });
 
   it("writes objects larger than a piece byte for byte, from text or from the bytes core holds", async () => {
@@ -284,3 +243,5 @@ describe("file destination", () => {
     expect(result.outcomes.map((o) => o.status)).toEqual(["retryable", "retryable"]);
   });
 });
+
+destinationContract("file", () => destination({ dir: "contract" }));

@@ -81,12 +81,16 @@ export async function checkPath(pattern: string, baseDir: string): Promise<void>
   const listed = await listFiles(pattern, baseDir);
   const first = listed[0];
   if (!first) {
-    const scanBase = isDynamicPattern(pattern) ? picomatch.scan(toPosix(pattern)).base || "." : path.dirname(pattern);
+    const scanBase = isDynamicPattern(pattern)
+      ? picomatch.scan(toPosix(pattern)).base || "."
+      : path.dirname(pattern);
     const dir = path.resolve(baseDir, scanBase);
     try {
       await fs.access(dir);
     } catch (error) {
-      throw new ConfigurationError(`file source: ${pattern}: no such file or directory (${dir})`, { cause: error });
+      throw new ConfigurationError(`file source: ${pattern}: no such file or directory (${dir})`, {
+        cause: error,
+      });
     }
     return;
   }

@@ -49,4 +49,3 @@ export function classifyFsError(error: unknown, action: string): unknown {
   if (retryable) return new RetryableError(message, { cause: error, code: retryable });
   return error;
 }
-

@@ -34,3 +34,4 @@ export { FILE_MAX_BATCH_RECORDS, createFileDestination, writeAtomic } from "./de
 export type { FileSourceCheckpoint, FileEntry, FileSourceLimits } from "./source.js";
 export { createFileSource, readCheckpoint, DEFAULT_SOURCE_LIMITS } from "./source.js";
 export { classifyFsError } from "./errors.js";
+export { ERROR_CODES, type FileErrorCode } from "./error-codes.js";

@@ -151,7 +151,9 @@ class FileReader {
     entry: FileEntry,
   ) {
     const resume: ParsePosition | undefined =
-      entry.offset > 0 && entry.mode ? { offset: entry.offset, line: entry.line, mode: entry.mode } : undefined;
+      entry.offset > 0 && entry.mode
+        ? { offset: entry.offset, line: entry.line, mode: entry.mode }
+        : undefined;
     this.parser = new RecordParser(state.format, { resume, prefilter: state.ctx.prefilter });
     this.skip = file.gz ? entry.offset : 0;
   }
@@ -247,7 +249,6 @@ class FileReader {
     const { files } = this.state;
     const { key } = this;
     const { gz, ino, size } = this.file;
-    const pos = this.parser.position;
     if (gz || !this.state.follow) {
       yield* this.handOver(this.parser.end());
       this.countSkipped();
@@ -257,6 +258,7 @@ class FileReader {
       this.state.dirty = true;
       return;
     }
+    const pos = this.parser.position;
     if (pos && pos.offset !== files[key]!.offset) this.setPosition(pos);
     if ((pos?.offset ?? files[key]!.offset) < size) this.state.waiting.set(key, `${ino}:${size}`);
   }

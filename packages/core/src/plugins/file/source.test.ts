@@ -4,13 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  ConfigurationError,
-  type Logger,
-  type PluginContext,
-  type Source,
-  type SourceBatch,
-} from "../../sdk/index.js";
+import { ConfigurationError, type Source, type SourceBatch } from "../../sdk/index.js";
+import { batchOrigins, fakeContext, pullAll, sourceContract, type FakeContext } from "../../testing/index.js";
 import { fileSource, fileSourceConfig } from "./index.js";
 import { createFileSource, readCheckpoint, type FileSourceLimits } from "./source.js";
 
@@ -24,67 +19,19 @@ afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-interface LogLine {
-  level: string;
-  obj: object;
-  msg: string | undefined;
-}
-
-function fakeLogger(lines: LogLine[]): Logger {
-  const log =
-    (level: string) =>
-    (obj: object, msg?: string): void => {
-      lines.push({ level, obj, msg });
-    };
-  const logger: Logger = {
-    debug: log("debug"),
-    info: log("info"),
-    warn: log("warn"),
-    error: log("error"),
-    child: () => logger,
-  };
-  return logger;
-}
-
-function makeCtx(mode: "once" | "continuous" = "once", logs: LogLine[] = []): PluginContext {
-  const values = new Map<string, unknown>();
-  return {
-    name: "test-source",
-    logger: fakeLogger(logs),
-    metrics: { count: () => {} },
-    signal: new AbortController().signal,
-    clock: { now: () => Date.now() },
-    state: { get: (k) => values.get(k), set: (k, v) => void values.set(k, v) },
-    mode,
-    baseDir: dir,
-  };
-}
-
 function source(
   options: Record<string, unknown>,
-  opts: { mode?: "once" | "continuous"; limits?: FileSourceLimits; logs?: LogLine[] } = {},
+  opts: { mode?: "once" | "continuous"; limits?: FileSourceLimits; ctx?: FakeContext } = {},
 ): Source {
   const config = fileSourceConfig.parse(options);
-  const ctx = makeCtx(opts.mode ?? "once", opts.logs);
+  const ctx = opts.ctx ?? context(opts.mode);
   return opts.limits ? createFileSource(config, ctx, opts.limits) : fileSource.create(config, ctx);
 }
 
-async function collect(src: Source, checkpoint?: unknown): Promise<SourceBatch[]> {
-  const out: SourceBatch[] = [];
-  for await (const batch of src.pull(checkpoint, new AbortController().signal)) {
-    // The engine stores the checkpoint as JSON.
-    out.push({ ...batch, checkpoint: JSON.parse(JSON.stringify(batch.checkpoint)) });
-  }
-  return out;
-}
-
-/** Records and rejects in order, as `origin` strings. */
-function origins(batches: SourceBatch[]): string[] {
-  return batches.flatMap((b) => [
-    ...b.records.map((r) => r.origin!),
-    ...(b.rejects ?? []).map((r) => `!${r.origin}`),
-  ]);
-}
+const context = (mode: "once" | "continuous" = "once"): FakeContext =>
+  fakeContext({ name: "test-source", mode, baseDir: dir });
+const collect = (src: Source, checkpoint?: unknown): Promise<SourceBatch[]> => pullAll(src, checkpoint);
+const origins = batchOrigins;
 
 function write(rel: string, content: string | Buffer): string {
   const file = path.join(dir, rel);
@@ -184,10 +131,10 @@ describe("file source", () => {
     expect(origins(second)).toEqual(["app.ndjson:11", "app.ndjson:12"]);
     fs.truncateSync(file, 0);
     fs.appendFileSync(file, lines(100, 102));
-    const logs: LogLine[] = [];
-    const third = await collect(source({ path: "app.ndjson" }, { logs }), second.at(-1)!.checkpoint);
+    const ctx = context();
+    const third = await collect(source({ path: "app.ndjson" }, { ctx }), second.at(-1)!.checkpoint);
     expect(third.flatMap((b) => b.records.map((r) => r.data))).toEqual([{ n: 100 }, { n: 101 }, { n: 102 }]);
-    expect(logs.some((l) => l.msg?.includes("truncated"))).toBe(true);
+    expect(ctx.logs.some((l) => l.msg?.includes("truncated"))).toBe(true);
   });
 
   it("notices a file that was truncated and grew past the old offset (copytruncate)", async () => {
@@ -344,4 +291,14 @@ describe("file source", () => {
     expect(fileSourceConfig.safeParse({ path: "x", format: "xml" }).success).toBe(false);
     expect(fileSourceConfig.safeParse({ path: "" }).success).toBe(false);
   });
+});
+
+/** Three files (one gzipped, one a JSON array) read in batches of four, so resuming crosses files and formats. */
+sourceContract("file", () => {
+  if (!fs.existsSync(path.join(dir, "in"))) {
+    write("in/a.ndjson", lines(1, 6));
+    write("in/b.ndjson.gz", zlib.gzipSync(lines(7, 11)));
+    write("in/c.json", JSON.stringify([{ n: 12 }, { n: 13 }, { n: 14 }]));
+  }
+  return source({ path: "in" }, { limits: { maxBatchRecords: 4, maxBatchBytes: 1024 * 1024 } });
 });
