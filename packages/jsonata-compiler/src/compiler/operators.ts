@@ -117,116 +117,140 @@ function boolize(value: unknown): boolean {
   return toBoolean(value) ?? false;
 }
 
+/** Builds the code of one operator (or family of operators) from its compiled operands. */
+type BinaryCompiler = (op: string, lhs: Code, rhs: Code, position: number | undefined) => Code;
+
+// Each compiler returns a closure that runs for every record: they stay small, and errors of the operator
+// itself are rethrown with its position (`at`), as the interpreter does.
+
+/** `and`/`or` short-circuit; any error of the right side takes the operator's position. */
+function compileLogical(op: string, lhs: Code, rhs: Code, position: number | undefined): Code {
+  return op === "and"
+    ? (input, env) => {
+        const l = lhs(input, env);
+        try {
+          return boolize(l) && boolize(rhs(input, env));
+        } catch (err) {
+          throw at(err, position, op);
+        }
+      }
+    : (input, env) => {
+        const l = lhs(input, env);
+        try {
+          return boolize(l) || boolize(rhs(input, env));
+        } catch (err) {
+          throw at(err, position, op);
+        }
+      };
+}
+
+/** `+ - * / %`: finite numbers inline, everything else (errors, undefined) through `numeric`. */
+function compileArithmetic(op: string, lhs: Code, rhs: Code, position: number | undefined): Code {
+  return (input, env) => {
+    const l = lhs(input, env);
+    const r = rhs(input, env);
+    if (Number.isFinite(l) && Number.isFinite(r)) {
+      const a = l as number;
+      const b = r as number;
+      return op === "+" ? a + b : op === "-" ? a - b : op === "*" ? a * b : op === "/" ? a / b : a % b;
+    }
+    try {
+      return numeric(l, r, op);
+    } catch (err) {
+      throw at(err, position, op);
+    }
+  };
+}
+
+/** `=`: deep equality, false when either side is missing. */
+function compileEqual(_op: string, lhs: Code, rhs: Code): Code {
+  return (input, env) => {
+    const l = lhs(input, env);
+    const r = rhs(input, env);
+    return l !== undefined && r !== undefined && deepEqual(l, r);
+  };
+}
+
+/** `!=`: also false (not true) when either side is missing. */
+function compileNotEqual(_op: string, lhs: Code, rhs: Code): Code {
+  return (input, env) => {
+    const l = lhs(input, env);
+    const r = rhs(input, env);
+    return l !== undefined && r !== undefined && !deepEqual(l, r);
+  };
+}
+
+/** `< <= > >=` on two strings or two numbers. */
+function compileComparison(op: string, lhs: Code, rhs: Code, position: number | undefined): Code {
+  return (input, env) => {
+    const l = lhs(input, env);
+    const r = rhs(input, env);
+    try {
+      return compare(l, r, op);
+    } catch (err) {
+      throw at(err, position, op);
+    }
+  };
+}
+
+/** `&`: two strings inline, anything else stringified by `concat`. */
+function compileConcat(op: string, lhs: Code, rhs: Code, position: number | undefined): Code {
+  return (input, env) => {
+    const l = lhs(input, env);
+    const r = rhs(input, env);
+    if (typeof l === "string" && typeof r === "string") return l + r;
+    try {
+      return concat(l, r);
+    } catch (err) {
+      throw at(err, position, op);
+    }
+  };
+}
+
+/** `in`: raises no errors of its own. */
+function compileIn(_op: string, lhs: Code, rhs: Code): Code {
+  return (input, env) => includes(lhs(input, env), rhs(input, env));
+}
+
+/** `..`: an integer range. */
+function compileRange(op: string, lhs: Code, rhs: Code, position: number | undefined): Code {
+  return (input, env) => {
+    const l = lhs(input, env);
+    const r = rhs(input, env);
+    try {
+      return range(l, r);
+    } catch (err) {
+      throw at(err, position, op);
+    }
+  };
+}
+
+/** The compiler of each operator; a Map, so that names like `constructor` are not found on a prototype. */
+const COMPILERS = new Map<string, BinaryCompiler>([
+  ["and", compileLogical],
+  ["or", compileLogical],
+  ["+", compileArithmetic],
+  ["-", compileArithmetic],
+  ["*", compileArithmetic],
+  ["/", compileArithmetic],
+  ["%", compileArithmetic],
+  ["=", compileEqual],
+  ["!=", compileNotEqual],
+  ["<", compileComparison],
+  ["<=", compileComparison],
+  [">", compileComparison],
+  [">=", compileComparison],
+  ["&", compileConcat],
+  ["in", compileIn],
+  ["..", compileRange],
+]);
+
 /** Compiles `lhs op rhs`; `position` is the operator's. */
 export function compileBinary(op: string, lhs: Code, rhs: Code, position: number | undefined): Code {
-  switch (op) {
-    case "and":
-    case "or":
-      return op === "and"
-        ? (input, env) => {
-            const l = lhs(input, env);
-            try {
-              return boolize(l) && boolize(rhs(input, env));
-            } catch (err) {
-              throw at(err, position, op);
-            }
-          }
-        : (input, env) => {
-            const l = lhs(input, env);
-            try {
-              return boolize(l) || boolize(rhs(input, env));
-            } catch (err) {
-              throw at(err, position, op);
-            }
-          };
-    case "+":
-    case "-":
-    case "*":
-    case "/":
-    case "%":
-      return (input, env) => {
-        const l = lhs(input, env);
-        const r = rhs(input, env);
-        if (Number.isFinite(l) && Number.isFinite(r)) {
-          const a = l as number;
-          const b = r as number;
-          return op === "+" ? a + b : op === "-" ? a - b : op === "*" ? a * b : op === "/" ? a / b : a % b;
-        }
-        try {
-          return numeric(l, r, op);
-        } catch (err) {
-          throw at(err, position, op);
-        }
-      };
-    case "=":
-      return (input, env) => {
-        const l = lhs(input, env);
-        const r = rhs(input, env);
-        return l !== undefined && r !== undefined && deepEqual(l, r);
-      };
-    case "!=":
-      return (input, env) => {
-        const l = lhs(input, env);
-        const r = rhs(input, env);
-        return l !== undefined && r !== undefined && !deepEqual(l, r);
-      };
-    case "<":
-    case "<=":
-    case ">":
-    case ">=":
-      return (input, env) => {
-        const l = lhs(input, env);
-        const r = rhs(input, env);
-        try {
-          return compare(l, r, op);
-        } catch (err) {
-          throw at(err, position, op);
-        }
-      };
-    case "&":
-      return (input, env) => {
-        const l = lhs(input, env);
-        const r = rhs(input, env);
-        if (typeof l === "string" && typeof r === "string") return l + r;
-        try {
-          return concat(l, r);
-        } catch (err) {
-          throw at(err, position, op);
-        }
-      };
-    case "in":
-      return (input, env) => includes(lhs(input, env), rhs(input, env));
-    case "..":
-      return (input, env) => {
-        const l = lhs(input, env);
-        const r = rhs(input, env);
-        try {
-          return range(l, r);
-        } catch (err) {
-          throw at(err, position, op);
-        }
-      };
-    default:
-      throw new Error(`unsupported operator ${op}`);
-  }
+  const compiler = COMPILERS.get(op);
+  if (compiler === undefined) throw new Error(`unsupported operator ${op}`);
+  return compiler(op, lhs, rhs, position);
 }
 
 /** The binary operators `compileBinary` knows. */
-export const BINARY_OPERATORS = new Set([
-  "and",
-  "or",
-  "+",
-  "-",
-  "*",
-  "/",
-  "%",
-  "=",
-  "!=",
-  "<",
-  "<=",
-  ">",
-  ">=",
-  "&",
-  "in",
-  "..",
-]);
+export const BINARY_OPERATORS = new Set(COMPILERS.keys());

@@ -110,16 +110,16 @@ export interface PathParts {
   group: ((input: unknown, env: Env) => unknown) | undefined;
 }
 
-/** evaluatePath. */
-export function compilePath({ node, steps, group }: PathParts): Code {
-  const stepNodes = node.steps ?? [];
-  const firstIsVariable = stepNodes[0]?.type === "variable";
-  const firstIsCons = stepNodes[0]?.consarray === true;
-  const keepSingletonArray = node.keepSingletonArray === true;
-  const last = steps.length - 1;
+/** Runs the steps of a path from step `start` on, with `from` as that step's input sequence. */
+type PathRunner = (start: number, from: unknown, env: Env) => unknown;
 
+/** evaluatePath's loop over the steps, and what it makes of the last result (tuples, singletons, group-by). */
+function pathRunner({ node, steps, group }: PathParts): PathRunner {
+  const firstIsCons = node.steps?.[0]?.consarray === true;
+  const keepSingletonArray = node.keepSingletonArray === true;
   const keepTuples = node.tuple === true;
-  const run = (start: number, from: unknown, env: Env): unknown => {
+  const last = steps.length - 1;
+  return (start, from, env) => {
     let inputSequence = from;
     let resultSequence: unknown;
     let isTupleStream = false;
@@ -157,14 +157,15 @@ export function compilePath({ node, steps, group }: PathParts): Code {
     if (group) resultSequence = group(isTupleStream ? tupleBindings : resultSequence, env);
     return resultSequence;
   };
+}
 
-  const start = (input: unknown, env: Env): unknown =>
-    run(0, Array.isArray(input) && !firstIsVariable ? input : createSequence(input), env);
-
-  const simple =
-    !keepSingletonArray &&
+/** Whether the path is only plain names (`a.b.c`), with nothing that needs sequences or tuples to evaluate. */
+function isPlainNamePath({ node, steps, group }: PathParts): boolean {
+  const stepNodes = node.steps ?? [];
+  return (
+    node.keepSingletonArray !== true &&
     !group &&
-    !keepTuples &&
+    node.tuple !== true &&
     steps.every((s) => !s.tuple) &&
     stepNodes.length > 0 &&
     stepNodes.every(
@@ -179,10 +180,16 @@ export function compilePath({ node, steps, group }: PathParts): Code {
         s.focus === undefined &&
         s.index === undefined &&
         s.ancestor === undefined,
-    );
-  if (!simple) return start;
+    )
+  );
+}
 
-  const names = stepNodes.map((s) => s.value as string);
+/**
+ * The fast path of a plain-name path (`last` is its last step's index): walks single objects directly, and
+ * hands over to the general loop (`run`) at the first array, or to `start` for an array input, so the values
+ * are the same.
+ */
+function plainNamePath(names: string[], last: number, start: Code, run: PathRunner): Code {
   return (input, env) => {
     if (Array.isArray(input)) return start(input, env);
     let cur = input;
@@ -203,4 +210,16 @@ export function compilePath({ node, steps, group }: PathParts): Code {
     }
     return cur;
   };
+}
+
+/** evaluatePath. */
+export function compilePath(parts: PathParts): Code {
+  const stepNodes = parts.node.steps ?? [];
+  const firstIsVariable = stepNodes[0]?.type === "variable";
+  const run = pathRunner(parts);
+  const start = (input: unknown, env: Env): unknown =>
+    run(0, Array.isArray(input) && !firstIsVariable ? input : createSequence(input), env);
+  if (!isPlainNamePath(parts)) return start;
+  const names = stepNodes.map((s) => s.value as string);
+  return plainNamePath(names, parts.steps.length - 1, start, run);
 }

@@ -12,51 +12,17 @@
  * A field that is only tested (`$exists(x)`, `x ? ... : ...`) counts as read.
  */
 import type { AstNode } from "../ast.js";
-import { CONTEXT_FUNCTIONS, literalSymbol, signatureTakesContext } from "./context-functions.js";
+import { CONTEXT_FUNCTIONS, literalSymbol } from "./context-functions.js";
 import { FieldReads, newNode, type FieldPath } from "./field-reads.js";
-
-const ROOT: FieldPath = [];
-
-interface Binding {
-  origins: FieldPath[];
-  /** A lambda with a signature that takes the context (`<s-:s>`): calls may read the context. */
-  contextFn?: boolean;
-  /** A lambda literal bound with `:=`: calls are analysed with its parameters bound to the arguments. */
-  lambda?: { node: AstNode; scope: Scope; ctx: FieldPath[] };
-}
-
-class Scope {
-  private readonly vars = new Map<string, Binding>();
-  constructor(private readonly parent?: Scope) {}
-  set(name: string, binding: Binding): void {
-    this.vars.set(name, binding);
-  }
-  lookup(name: string): Binding | undefined {
-    return this.vars.get(name) ?? this.parent?.lookup(name);
-  }
-}
-
-function union(a: FieldPath[], b: FieldPath[]): FieldPath[] {
-  if (a.length === 0) return b;
-  if (b.length === 0) return a;
-  const seen = new Set(a.map((p) => p.join("\u0000")));
-  const out = [...a];
-  for (const p of b) {
-    const key = p.join("\u0000");
-    if (!seen.has(key)) {
-      seen.add(key);
-      out.push(p);
-    }
-  }
-  return out;
-}
+import { NODE_READS, type Reader } from "./node-reads.js";
+import { ROOT, Scope, type Binding } from "./scope.js";
 
 /** Nodes visited before the analysis gives up and counts the whole input as read (functions calling functions). */
 const MAX_STEPS = 200_000;
 
 class BudgetExceeded extends Error {}
 
-class Analyzer {
+class Analyzer implements Reader {
   readsAll = false;
   private steps = 0;
   readonly root = newNode();
@@ -109,154 +75,17 @@ class Analyzer {
     return result;
   }
 
+  /** Dispatches on the node type (node-reads.ts). */
   private evalNode(node: AstNode, ctx: FieldPath[], scope: Scope): FieldPath[] {
-    switch (node.type) {
-      case "path":
-        return this.evalPath(node, ctx, scope);
-      case "name": {
-        const name = String(node.value);
-        return ctx.map((p) => [...p, name]);
-      }
-      case "string":
-      case "number":
-      case "value":
-      case "regex":
-      case "regexp":
-      case "operator":
-        return [];
-      case "variable": {
-        const name = String(node.value);
-        if (name === "") return ctx; // $: the context
-        if (name === "$") return [ROOT]; // $$: the input
-        return scope.lookup(name)?.origins ?? []; // $id, $type... and functions are not input
-      }
-      case "wildcard":
-      case "descendant":
-        this.consume(ctx);
-        return [];
-      case "parent": {
-        // `a.b.%` is `a` only where `a.b` exists: the step before counts as read.
-        this.consume(ctx);
-        const parents: FieldPath[] = [];
-        for (const p of ctx) {
-          if (p.length === 0) this.readsAll = true;
-          else parents.push(p.slice(0, -1));
-        }
-        if (ctx.length === 0) this.readsAll = true; // cannot tell which object: be safe
-        return parents;
-      }
-      case "block": {
-        const inner = new Scope(scope);
-        let last: FieldPath[] = [];
-        for (const expr of node.expressions ?? []) last = this.eval(expr, ctx, inner);
-        return last;
-      }
-      case "bind": {
-        const lhs = node.lhs as AstNode | undefined;
-        const rhs = node.rhs as AstNode | undefined;
-        const origins = rhs ? this.eval(rhs, ctx, scope) : [];
-        if (lhs) {
-          const binding: Binding = { origins };
-          if (rhs?.type === "lambda") {
-            binding.contextFn = signatureTakesContext(rhs);
-            binding.lambda = { node: rhs, scope, ctx };
-          }
-          scope.set(String(lhs.value), binding);
-        }
-        return origins;
-      }
-      case "condition": {
-        if (node.condition) this.consume(this.eval(node.condition, ctx, scope));
-        const then = node.then ? this.eval(node.then, ctx, scope) : [];
-        const otherwise = node.else ? this.eval(node.else, ctx, scope) : [];
-        return union(then, otherwise);
-      }
-      case "binary": {
-        if (node.lhs) this.consume(this.eval(node.lhs as AstNode, ctx, scope));
-        if (node.rhs) this.consume(this.eval(node.rhs as AstNode, ctx, scope));
-        return [];
-      }
-      case "unary":
-        return this.evalUnary(node, ctx, scope);
-      case "function":
-        return this.evalCall(node, ctx, scope, undefined);
-      case "partial": {
-        for (const arg of node.arguments ?? []) this.consumeArgument(arg, ctx, scope);
-        if (node.procedure) this.consume(this.eval(node.procedure, ctx, scope));
-        return [];
-      }
-      case "apply": {
-        const lhs = node.lhs as AstNode | undefined;
-        const rhs = node.rhs as AstNode | undefined;
-        if (rhs?.type === "function" && lhs) return this.evalCall(rhs, ctx, scope, lhs);
-        if (lhs) this.consume(this.eval(lhs, ctx, scope));
-        if (rhs) this.consumeArgument(rhs, ctx, scope);
-        return [];
-      }
-      case "lambda":
-        this.consume(this.evalLambda(node, ctx, scope, []));
-        return [];
-      case "transform": {
-        // A function that copies its argument: whoever applies it consumes the argument. Inside, `$` is that copy.
-        const inner = new Scope(scope);
-        for (const part of [node.pattern, node.update, node.delete]) {
-          if (part) this.consume(this.eval(part, [], inner));
-        }
-        return [];
-      }
-      case "sort": {
-        for (const term of node.terms ?? []) {
-          if (term.expression) this.consume(this.eval(term.expression, ctx, scope));
-        }
-        return ctx;
-      }
-      default:
-        // Unknown construct: assume it reads everything rather than leak mapped fields into unmapped ones.
-        this.readsAll = true;
-        return [];
-    }
-  }
-
-  private evalPath(node: AstNode, ctx: FieldPath[], scope: Scope): FieldPath[] {
-    let current = ctx;
-    let pathScope = scope;
-    for (const step of node.steps ?? []) {
-      const result = this.eval(step, current, pathScope);
-      if (step.focus !== undefined) {
-        // `a@$x`: binds $x to each item of `a`; the context does not move on.
-        pathScope = new Scope(pathScope);
-        pathScope.set(step.focus, { origins: result });
-      } else {
-        current = result;
-      }
-    }
-    return current;
-  }
-
-  private evalUnary(node: AstNode, ctx: FieldPath[], scope: Scope): FieldPath[] {
-    switch (node.value) {
-      case "[": {
-        // An array constructor holds references: `[a, b].c` reads a.c and b.c.
-        let out: FieldPath[] = [];
-        for (const expr of node.expressions ?? []) out = union(out, this.eval(expr, ctx, scope));
-        return out;
-      }
-      case "{": {
-        const pairs = Array.isArray(node.lhs) ? node.lhs : [];
-        for (const [key, value] of pairs) {
-          this.consume(this.eval(key, ctx, scope));
-          this.consume(this.eval(value, ctx, scope));
-        }
-        return [];
-      }
-      default:
-        if (node.expression) this.consume(this.eval(node.expression, ctx, scope));
-        return [];
-    }
+    const reads = NODE_READS.get(node.type);
+    if (reads) return reads(this, node, ctx, scope);
+    // Unknown construct: assume it reads everything rather than leak mapped fields into unmapped ones.
+    this.readsAll = true;
+    return [];
   }
 
   /** Use an argument's value; a lambda literal is analysed as a function that may be called. */
-  private consumeArgument(arg: AstNode, ctx: FieldPath[], scope: Scope): void {
+  consumeArgument(arg: AstNode, ctx: FieldPath[], scope: Scope): void {
     this.consume(this.eval(arg, ctx, scope));
   }
 
@@ -278,7 +107,7 @@ class Analyzer {
   }
 
   /** Analyse a lambda's body with its parameters bound to `params`; returns the body's origins. */
-  private evalLambda(node: AstNode, ctx: FieldPath[], scope: Scope, params: FieldPath[][]): FieldPath[] {
+  evalLambda(node: AstNode, ctx: FieldPath[], scope: Scope, params: FieldPath[][]): FieldPath[] {
     const inner = new Scope(scope);
     (node.arguments ?? []).forEach((param, i) =>
       inner.set(String(param.value), { origins: params[i] ?? [] }),
@@ -286,7 +115,7 @@ class Analyzer {
     return node.body ? this.eval(node.body, ctx, inner) : [];
   }
 
-  private evalCall(
+  evalCall(
     node: AstNode,
     ctx: FieldPath[],
     scope: Scope,

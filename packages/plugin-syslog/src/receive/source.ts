@@ -15,22 +15,18 @@
  * timestamp, hostname, appName, procId, msgId, structuredData: those present), `format`, `protocol` and `peer`.
  */
 import { performance } from "node:perf_hooks";
-import type tls from "node:tls";
-import { LogShipperError, z, type PluginContext, type Source } from "@logshipper/core/sdk";
-import { BodyError, parseBody } from "./body.js";
+import { LogShipperError, z, type PluginContext, type Source, type SourceBatch } from "@logshipper/core/sdk";
 import type { SyslogSourceConfig } from "../config.js";
 import { ERROR_CODES } from "../error-codes.js";
-import { classifyListen } from "../errors.js";
 import { Inbox } from "./inbox.js";
-import { parseSyslog, SyslogParseError } from "./parse.js";
-import { tlsMaterial } from "../pem.js";
-import { parseListener, SyslogReceiver, type ReceivedMessage } from "./server.js";
+import { openReceiver } from "./listen.js";
+import { parseListener, type Listener, type SyslogReceiver } from "./server.js";
 
 export const BATCH_RECORDS = 1000;
 export const BATCH_AGE_MS = 100;
 /** No byte limit: a batch is cut by count and age only (messages are at most `maxMessageSize` each). */
 export const BATCH_BYTES = Number.POSITIVE_INFINITY;
-export const MAX_PENDING = 10_000;
+export { MAX_PENDING } from "./listen.js";
 
 export interface SyslogCheckpoint {
   received: number;
@@ -51,109 +47,14 @@ export function readCheckpoint(checkpoint: unknown): SyslogCheckpoint {
 export function createSyslogSource(config: SyslogSourceConfig, ctx: PluginContext): Source {
   const listeners = config.listen.map(parseListener);
   const active = new Set<SyslogReceiver>();
-
-  function toData(m: ReceivedMessage): Record<string, unknown> {
-    const { header, message } = parseSyslog(m.bytes);
-    const body = parseBody(config.payload, message);
-    return { ...body, syslog: { ...header, protocol: m.protocol, peer: m.peer } };
-  }
-
-  async function receiver(inbox: Inbox | undefined): Promise<SyslogReceiver> {
-    let material: tls.SecureContextOptions | undefined;
-    if (config.tls) material = await tlsMaterial(config.tls, ctx.baseDir);
-    const pauseIfBacklogged = () => {
-      if (inbox && inbox.count >= MAX_PENDING && r.pause()) ctx.metrics.count("syslog_paused");
-    };
-    const r: SyslogReceiver = new SyslogReceiver(
-      listeners,
-      {
-        maxMessageSize: config.maxMessageSize,
-        maxConnections: config.maxConnections,
-        secure: material && { material, requestCert: config.tls?.requestCert ?? false },
-      },
-      {
-        message: (m) => {
-          if (!inbox) return;
-          try {
-            inbox.add({ data: toData(m), origin: m.origin }, m.bytes.length);
-          } catch (error) {
-            if (!(error instanceof SyslogParseError || error instanceof BodyError)) throw error;
-            ctx.metrics.count("syslog_malformed");
-            const raw = m.bytes.toString("utf8");
-            inbox.reject({ origin: m.origin, reason: error.message, raw }, m.bytes.length);
-          }
-          pauseIfBacklogged();
-        },
-        fault: (origin, reason, head) => {
-          ctx.metrics.count("syslog_malformed");
-          inbox?.reject({ origin, reason, raw: head.toString("utf8") });
-          pauseIfBacklogged();
-        },
-        count: (name) => ctx.metrics.count(`syslog_${name}`),
-      },
-    );
-    try {
-      await r.start();
-    } catch (error) {
-      throw classifyListen(error, `listen on ${config.listen.join(", ")}`);
-    }
-    return r;
-  }
-
   return {
     async *pull(checkpoint, signal) {
-      let { received } = readCheckpoint(checkpoint);
-      const inbox = new Inbox({
-        maxBatchRecords: BATCH_RECORDS,
-        maxBatchBytes: BATCH_BYTES,
-        maxBatchAgeMs: BATCH_AGE_MS,
-      });
-      const handOver = () => {
-        received += inbox.count;
-        return inbox.take({ received } satisfies SyslogCheckpoint);
-      };
-      const r = await receiver(inbox);
-      active.add(r);
-      ctx.logger.debug({ addresses: r.addresses }, "listening");
-      const once = ctx.mode === "once";
-      try {
-        for (;;) {
-          const now = performance.now();
-          const idle = once && inbox.empty && now - inbox.lastAt >= config.idleTimeout;
-          if (signal.aborted || idle) {
-            await r.drain(config.drainTimeout);
-            if (!inbox.empty) yield handOver();
-            return;
-          }
-          if (!inbox.due) {
-            const until = !inbox.empty
-              ? inbox.msUntilDue()
-              : once
-                ? inbox.lastAt + config.idleTimeout - now
-                : Infinity;
-            await inbox.wait(until, signal);
-            continue;
-          }
-          yield handOver();
-          r.resume();
-        }
-      } finally {
-        active.delete(r);
-        r.destroy();
-        // Core stopped pulling before this generator could hand over what it holds (see README, "Stopping").
-        if (inbox.count > 0) {
-          ctx.metrics.count("syslog_dropped_at_stop", inbox.count);
-          ctx.logger.warn(
-            { messages: inbox.count },
-            "pull ended early: received messages were not handed to core",
-          );
-        }
-      }
+      yield* new SyslogPull(config, ctx, listeners, active, checkpoint, signal).run();
     },
 
     // `validate --connect`: the TLS files load and every address can be bound (then it is released).
     async test() {
-      const r = await receiver(undefined);
+      const r = await openReceiver(config, ctx, listeners, undefined);
       r.destroy();
     },
 
@@ -163,4 +64,78 @@ export function createSyslogSource(config: SyslogSourceConfig, ctx: PluginContex
       return Promise.resolve();
     },
   };
+}
+
+/** One pull: a receiver of its own, the messages it collected that are not handed over yet, and the count so far. */
+class SyslogPull {
+  private received: number;
+  private readonly inbox: Inbox;
+  private readonly once: boolean;
+
+  constructor(
+    private readonly config: SyslogSourceConfig,
+    private readonly ctx: PluginContext,
+    private readonly listeners: Listener[],
+    /** The factory's receivers, for `close`. */
+    private readonly active: Set<SyslogReceiver>,
+    checkpoint: unknown,
+    private readonly signal: AbortSignal,
+  ) {
+    this.received = readCheckpoint(checkpoint).received;
+    this.inbox = new Inbox({
+      maxBatchRecords: BATCH_RECORDS,
+      maxBatchBytes: BATCH_BYTES,
+      maxBatchAgeMs: BATCH_AGE_MS,
+    });
+    this.once = ctx.mode === "once";
+  }
+
+  /** Yields batches as they fill or age; on stop, drains the senders and yields what arrived last. */
+  async *run(): AsyncGenerator<SourceBatch> {
+    const { config, inbox, once, signal } = this;
+    const r = await openReceiver(config, this.ctx, this.listeners, inbox);
+    this.active.add(r);
+    this.ctx.logger.debug({ addresses: r.addresses }, "listening");
+    try {
+      for (;;) {
+        const now = performance.now();
+        const idle = once && inbox.empty && now - inbox.lastAt >= config.idleTimeout;
+        if (signal.aborted || idle) {
+          await r.drain(config.drainTimeout);
+          if (!inbox.empty) yield this.handOver();
+          return;
+        }
+        if (!inbox.due) {
+          await inbox.wait(this.msUntilWake(now), signal);
+          continue;
+        }
+        yield this.handOver();
+        r.resume();
+      }
+    } finally {
+      this.active.delete(r);
+      r.destroy();
+      this.warnIfDropped();
+    }
+  }
+
+  private handOver(): SourceBatch {
+    this.received += this.inbox.count;
+    return this.inbox.take({ received: this.received } satisfies SyslogCheckpoint);
+  }
+
+  /** How long to wait for messages: until the pending batch is due, else (`run --once`) until idle. */
+  private msUntilWake(now: number): number {
+    const { inbox } = this;
+    if (!inbox.empty) return inbox.msUntilDue();
+    return this.once ? inbox.lastAt + this.config.idleTimeout - now : Infinity;
+  }
+
+  /** Core stopped pulling before this generator could hand over what it holds (see README, "Stopping"). */
+  private warnIfDropped(): void {
+    const { count } = this.inbox;
+    if (count === 0) return;
+    this.ctx.metrics.count("syslog_dropped_at_stop", count);
+    this.ctx.logger.warn({ messages: count }, "pull ended early: received messages were not handed to core");
+  }
 }

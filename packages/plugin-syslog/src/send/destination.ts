@@ -11,12 +11,14 @@
  */
 import os from "node:os";
 import tls from "node:tls";
-import type { Destination, OutputRecord, PluginContext, RecordOutcome } from "@logshipper/core/sdk";
+import type { Destination, PluginContext } from "@logshipper/core/sdk";
 import { SyslogClient } from "./client.js";
 import { DEFAULT_STREAM_MESSAGE, DEFAULT_UDP_MESSAGE, type SyslogDestinationConfig } from "../config.js";
 import { classify } from "../errors.js";
-import { encodeRecord, type MessageOptions } from "./message.js";
+import type { MessageOptions } from "./message.js";
 import { tlsMaterial } from "../pem.js";
+import { SyslogSender } from "./sender.js";
+import { testRecord } from "./test-message.js";
 
 /** Records per batch: a few hundred KiB of messages, written in 64 KiB chunks. */
 export const MAX_BATCH_RECORDS = 2000;
@@ -42,39 +44,11 @@ export function messageOptions(config: SyslogDestinationConfig): MessageOptions 
   };
 }
 
-/** A harmless message for `logshipper test-destination`, in the configured payload. */
-function testMessage(config: SyslogDestinationConfig, name: string): unknown {
-  const text = `Log Shipper test message from destination ${name}`;
-  switch (config.payload) {
-    case "text":
-      return text;
-    case "json":
-      return { message: text, destination: name };
-    case "cef":
-      return {
-        deviceVendor: "Log Shipper",
-        deviceProduct: "logshipper",
-        deviceVersion: "1",
-        signatureId: "test",
-        name: text,
-        severity: 0,
-        extension: { msg: text },
-      };
-    case "leef":
-      return {
-        vendor: "Log Shipper",
-        product: "logshipper",
-        version: "1",
-        eventId: "test",
-        attributes: { msg: text },
-      };
-  }
-}
-
-export function createSyslogDestination(config: SyslogDestinationConfig, ctx: PluginContext): Destination {
+/** The long-lived connection; its TLS context is loaded on the first connect. */
+function createClient(config: SyslogDestinationConfig, ctx: PluginContext): SyslogClient {
   const protocol = config.protocol;
   let context: Promise<tls.SecureContext> | undefined;
-  const client = new SyslogClient({
+  return new SyslogClient({
     protocol,
     host: config.host,
     port: config.port ?? (protocol === "tls" ? 6514 : 514),
@@ -88,43 +62,12 @@ export function createSyslogDestination(config: SyslogDestinationConfig, ctx: Pl
     connectTimeoutMs: config.connectTimeout,
     writeTimeoutMs: config.writeTimeout,
   });
-  const options = messageOptions(config);
-  let connects = 0;
+}
 
-  const countConnects = () => {
-    if (client.connects > connects) ctx.metrics.count("syslog_connections", client.connects - connects);
-    connects = client.connects;
-  };
-
-  async function deliver(batch: OutputRecord[], signal: AbortSignal): Promise<RecordOutcome[]> {
-    const outcomes: RecordOutcome[] = new Array<RecordOutcome>(batch.length);
-    const frames: string[] = [];
-    const positions: number[] = [];
-    let truncated = 0;
-    for (const [i, record] of batch.entries()) {
-      const encoded = encodeRecord(record, options);
-      if (!encoded.ok) {
-        outcomes[i] = { status: "permanent", reason: encoded.reason, code: encoded.code };
-        continue;
-      }
-      if (encoded.truncated) truncated++;
-      frames.push(encoded.frame);
-      positions.push(i);
-    }
-    if (truncated > 0) ctx.metrics.count("syslog_truncated", truncated);
-    if (frames.length === 0) return outcomes;
-    const result = await client.write(frames, signal);
-    countConnects();
-    if (result.error !== undefined && result.accepted === 0) throw classify(result.error, client.display);
-    const reason =
-      result.error === undefined ? "" : (classify(result.error, client.display) as Error).message;
-    for (const [j, i] of positions.entries()) {
-      outcomes[i] = j < result.accepted ? { status: "ok" } : { status: "retryable", reason };
-    }
-    if (result.accepted < frames.length)
-      ctx.metrics.count("syslog_not_written", frames.length - result.accepted);
-    return outcomes;
-  }
+export function createSyslogDestination(config: SyslogDestinationConfig, ctx: PluginContext): Destination {
+  const protocol = config.protocol;
+  const client = createClient(config, ctx);
+  const sender = new SyslogSender(client, messageOptions(config), ctx);
 
   return {
     limits: {
@@ -135,7 +78,7 @@ export function createSyslogDestination(config: SyslogDestinationConfig, ctx: Pl
 
     async send(batch, signal) {
       if (batch.length === 0) return { outcomes: [] };
-      return { outcomes: await deliver(batch, signal) };
+      return { outcomes: await sender.deliver(batch, signal) };
     },
 
     // `validate --connect`: open the connection (and verify the server's certificate) without sending data.
@@ -145,27 +88,13 @@ export function createSyslogDestination(config: SyslogDestinationConfig, ctx: Pl
       } catch (error) {
         throw classify(error, client.display);
       }
-      countConnects();
+      sender.countConnects();
       if (protocol === "udp") return `${client.display}: address resolved (UDP has no handshake to check)`;
       return `${client.display}: connected${protocol === "tls" ? ", server certificate verified" : ""}`;
     },
 
     async test() {
-      const value = { msgId: "test", message: testMessage(config, ctx.name) };
-      const json = JSON.stringify(value);
-      const record: OutputRecord = {
-        id: "test",
-        type: "test",
-        subtype: "",
-        source: "test",
-        time: ctx.clock.now(),
-        destination: ctx.name,
-        mapping: "test",
-        value,
-        json,
-        bytes: Buffer.byteLength(json),
-      };
-      const [outcome] = await deliver([record], ctx.signal);
+      const [outcome] = await sender.deliver([testRecord(config, ctx)], ctx.signal);
       if (outcome?.status !== "ok") throw new Error(`test message not sent: ${outcome?.reason ?? "unknown"}`);
       return `${client.display} accepted a test message`;
     },
