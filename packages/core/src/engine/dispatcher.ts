@@ -6,7 +6,7 @@
 import pRetry, { AbortError } from "p-retry";
 import { ERROR_CODES } from "../error-codes.js";
 import { DestinationError } from "../sdk/errors.js";
-import type { OutputRecord } from "../sdk/types.js";
+import type { OutputRecord, RecordOutcome } from "../sdk/types.js";
 import type { DestinationRuntime } from "./destination-runtime.js";
 import { sleep } from "../sdk/sleep.js";
 
@@ -49,6 +49,66 @@ class PartialFailure extends Error {
   }
 }
 
+/** One attempt's outcomes, sorted: acknowledged now, to retry (with the longest hint and the first reason). */
+interface SortedOutcomes {
+  okNow: OutputRecord[];
+  next: OutputRecord[];
+  retryAfterMs: number;
+  firstReason: string;
+}
+
+/** Sort `outcomes` (one per record of `records`, in order); permanent failures go onto `rejected`. */
+function sortOutcomes(
+  records: OutputRecord[],
+  outcomes: RecordOutcome[],
+  rejected: Rejected[],
+): SortedOutcomes {
+  const next: OutputRecord[] = [];
+  const okNow: OutputRecord[] = [];
+  let retryAfterMs = 0;
+  let firstReason = "";
+  for (const [i, outcome] of outcomes.entries()) {
+    const record = records[i]!;
+    if (outcome.status === "ok") okNow.push(record);
+    else if (outcome.status === "permanent")
+      rejected.push({ record, code: outcome.code ?? ERROR_CODES.DEST_REJECTED, reason: outcome.reason });
+    else {
+      next.push(record);
+      retryAfterMs = Math.max(retryAfterMs, outcome.retryAfterMs ?? 0);
+      firstReason ||= outcome.reason;
+    }
+  }
+  return { okNow, next, retryAfterMs, firstReason };
+}
+
+/**
+ * p-retry's hook after a failed attempt: a configuration-level failure pauses the destination for
+ * `pauseDelay`; any other is logged, and a throttling hint is waited out.
+ */
+async function failedAttempt(
+  dest: DestinationRuntime,
+  signal: AbortSignal,
+  error: Error,
+  attemptNumber: number,
+  records: number,
+): Promise<void> {
+  if (signal.aborted) throw new DeliveryInterrupted("shutdown");
+  const code = (error as { code?: string }).code;
+  const known = classified(error);
+  if (known?.kind === "config") {
+    dest.pause(known.message);
+    await sleep(dest.config.core.retry.pauseDelay, signal);
+    return;
+  }
+  const hint = error instanceof PartialFailure ? error.retryAfterMs : (known?.retryAfterMs ?? 0);
+  dest.logger.warn(
+    { attempt: attemptNumber, records, code, error: error.message, retryAfterMs: hint },
+    "send failed; retrying",
+  );
+  // Throttling hint: wait at least that long, on top of the backoff p-retry applies next.
+  if (hint && hint > 0) await sleep(hint, signal);
+}
+
 export interface DeliverOptions {
   signal: AbortSignal;
   /** Called with records acknowledged in a partial result, before the rest is retried. */
@@ -87,21 +147,7 @@ export async function deliver(
         `destination ${dest.name} returned ${result.outcomes.length} outcomes for ${remaining.length} records (plugin bug)`,
       );
     }
-    const next: OutputRecord[] = [];
-    const okNow: OutputRecord[] = [];
-    let retryAfterMs = 0;
-    let firstReason = "";
-    for (const [i, outcome] of result.outcomes.entries()) {
-      const record = remaining[i]!;
-      if (outcome.status === "ok") okNow.push(record);
-      else if (outcome.status === "permanent")
-        rejected.push({ record, code: outcome.code ?? ERROR_CODES.DEST_REJECTED, reason: outcome.reason });
-      else {
-        next.push(record);
-        retryAfterMs = Math.max(retryAfterMs, outcome.retryAfterMs ?? 0);
-        firstReason ||= outcome.reason;
-      }
-    }
+    const { okNow, next, retryAfterMs, firstReason } = sortOutcomes(remaining, result.outcomes, rejected);
     acked.push(...okNow);
     remaining = next;
     if (next.length > 0) {
@@ -117,23 +163,8 @@ export async function deliver(
     maxTimeout: retry.maxDelay,
     randomize: true,
     signal,
-    onFailedAttempt: async ({ error, attemptNumber }) => {
-      if (signal.aborted) throw new DeliveryInterrupted("shutdown");
-      const code = (error as { code?: string }).code;
-      const known = classified(error);
-      if (known?.kind === "config") {
-        dest.pause(known.message);
-        await sleep(retry.pauseDelay, signal);
-        return;
-      }
-      const hint = error instanceof PartialFailure ? error.retryAfterMs : (known?.retryAfterMs ?? 0);
-      dest.logger.warn(
-        { attempt: attemptNumber, records: remaining.length, code, error: error.message, retryAfterMs: hint },
-        "send failed; retrying",
-      );
-      // Throttling hint: wait at least that long, on top of the backoff p-retry applies next.
-      if (hint && hint > 0) await sleep(hint, signal);
-    },
+    onFailedAttempt: ({ error, attemptNumber }) =>
+      failedAttempt(dest, signal, error, attemptNumber, remaining.length),
     // A pause is not a retry: it must not grow the backoff of the next real failure.
     shouldConsumeRetry: ({ error }) => classified(error)?.kind !== "config",
   }).catch((error: unknown) => {

@@ -3,6 +3,7 @@
  * and the mapping, deduplicates, batches within the destination's limits, delivers, and commits the cursor
  * together with the acknowledged ids and dead letters. A slow destination only slows its own lanes.
  */
+import type { z } from "zod";
 import type { SiemMappingConfig } from "../config/load.js";
 import { ERROR_CODES } from "../error-codes.js";
 import { STAGES, type EngineMetrics, type Stage } from "../metrics.js";
@@ -36,6 +37,12 @@ interface ProcessedRow {
   seq: number;
   output?: OutputRecord;
   deadLetter?: DeadLetterInput;
+}
+
+/** A processed row with an output, still to be checked against dedup. */
+interface Candidate {
+  index: number;
+  record: OutputRecord;
 }
 
 export class Lane {
@@ -106,23 +113,7 @@ export class Lane {
           (await this.env.store.buffer.read(this.config.source, readFrom, READ_CHUNK));
         if (rows.length === 0) {
           recover.length = 0;
-          if (this.inFlight.size > 0) {
-            // Nothing new to prepare: commit what is on the wire.
-            await this.inFlight.drain((o) => this.committed(o));
-            continue;
-          }
-          if (this.pending.lastSeq > this.pendingStart() && (this.batchExpired() || this.env.ingestDone())) {
-            await this.flush(kill);
-            continue;
-          }
-          if (this.env.ingestDone() && this.pending.lastSeq === this.pendingStart()) {
-            if ((await this.env.store.buffer.lastSeq(this.config.source)) <= this.cursor) return;
-            continue;
-          }
-          const wait = this.pending.records.length
-            ? Math.max(1, this.pending.openedAt + this.destination.maxAgeMs - this.env.now())
-            : 1000;
-          await this.env.waitForData(Math.min(wait, 1000), stop);
+          if (await this.idle(stop, kill)) return;
           continue;
         }
         const processed = await this.process(rows);
@@ -165,6 +156,29 @@ export class Lane {
     }
   }
 
+  /**
+   * Nothing new to read: commit what is on the wire, flush a batch that is due, or wait for data. Returns true
+   * once an `--once` run has settled everything buffered.
+   */
+  private async idle(stop: AbortSignal, kill: AbortSignal): Promise<boolean> {
+    if (this.inFlight.size > 0) {
+      await this.inFlight.drain((o) => this.committed(o));
+      return false;
+    }
+    if (this.pending.lastSeq > this.pendingStart() && (this.batchExpired() || this.env.ingestDone())) {
+      await this.flush(kill);
+      return false;
+    }
+    if (this.env.ingestDone() && this.pending.lastSeq === this.pendingStart()) {
+      return (await this.env.store.buffer.lastSeq(this.config.source)) <= this.cursor;
+    }
+    const wait = this.pending.records.length
+      ? Math.max(1, this.pending.openedAt + this.destination.maxAgeMs - this.env.now())
+      : 1000;
+    await this.env.waitForData(Math.min(wait, 1000), stop);
+    return false;
+  }
+
   private batchExpired(): boolean {
     return (
       this.pending.records.length > 0 && this.env.now() - this.pending.openedAt >= this.destination.maxAgeMs
@@ -188,7 +202,7 @@ export class Lane {
   private async process(rows: (BufferedRecord | RecentRecord)[]): Promise<ProcessedRow[]> {
     const { config, destination } = this;
     const out: ProcessedRow[] = [];
-    const candidates: { index: number; record: OutputRecord }[] = [];
+    const candidates: Candidate[] = [];
     const options = { additionalData: destination.config.additionalData };
     for (const row of rows) {
       const record: LogRecord = {
@@ -218,13 +232,7 @@ export class Lane {
       if (schema) {
         const check = schema.safeParse(value);
         if (!check.success) {
-          const reason = check.error.issues
-            .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
-            .join("; ");
-          item.deadLetter = this.deadLetter(row, "output", {
-            code: ERROR_CODES.OUTPUT_SCHEMA,
-            message: reason,
-          });
+          item.deadLetter = this.schemaDeadLetter(row, check.error);
           continue;
         }
         value = check.data;
@@ -239,22 +247,7 @@ export class Lane {
         });
         continue;
       }
-      const output = new JsonOutputRecord(
-        {
-          id: record.id,
-          type: record.type,
-          subtype: record.subtype,
-          source: record.source,
-          time: record.time,
-          destination: destination.name,
-          mapping: this.name,
-        },
-        this.arena.lastChunk,
-        this.arena.lastStart,
-        bytes,
-        row.seq,
-      );
-      if (unmapped && Object.keys(unmapped).length > 0) output.unmapped = unmapped;
+      const output = this.outputRecord(record, bytes, row.seq, unmapped);
       item.output = output;
       candidates.push({ index: out.length - 1, record: output });
     }
@@ -264,15 +257,52 @@ export class Lane {
         candidates.map((c) => c.record.id),
         this.env.now(),
       );
-      for (const c of candidates) {
-        // Already delivered, or held by a batch not committed yet (this lane's or another's).
-        if (delivered.has(c.record.id) || !destination.claim(c.record.id, this.name)) {
-          delete out[c.index]!.output;
-          this.count("deduplicated");
-        }
-      }
+      this.dropDuplicates(out, candidates, delivered);
     }
     return out;
+  }
+
+  /** The output of a record that passed mapping and checks; its JSON is the arena's last entry. */
+  private outputRecord(
+    record: LogRecord,
+    bytes: number,
+    seq: number,
+    unmapped: Record<string, unknown> | undefined,
+  ): JsonOutputRecord {
+    const output = new JsonOutputRecord(
+      {
+        id: record.id,
+        type: record.type,
+        subtype: record.subtype,
+        source: record.source,
+        time: record.time,
+        destination: this.destination.name,
+        mapping: this.name,
+      },
+      this.arena.lastChunk,
+      this.arena.lastStart,
+      bytes,
+      seq,
+    );
+    if (unmapped && Object.keys(unmapped).length > 0) output.unmapped = unmapped;
+    return output;
+  }
+
+  /** Drop the outputs of a chunk that the destination already has or that another batch holds. */
+  private dropDuplicates(out: ProcessedRow[], candidates: Candidate[], delivered: Set<string>): void {
+    for (const c of candidates) {
+      // Already delivered, or held by a batch not committed yet (this lane's or another's).
+      if (delivered.has(c.record.id) || !this.destination.claim(c.record.id, this.name)) {
+        delete out[c.index]!.output;
+        this.count("deduplicated");
+      }
+    }
+  }
+
+  /** A record whose mapped value fails the destination's output schema, with every issue as the reason. */
+  private schemaDeadLetter(row: BufferedRecord, error: z.ZodError): DeadLetterInput {
+    const reason = error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+    return this.deadLetter(row, "output", { code: ERROR_CODES.OUTPUT_SCHEMA, message: reason });
   }
 
   private deadLetter(row: BufferedRecord, stage: "mapping" | "output", error: unknown): DeadLetterInput {
