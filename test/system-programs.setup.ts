@@ -24,6 +24,8 @@ export default function setup(): () => void {
     fs.rmSync(dir, { recursive: true, force: true });
     if (skipped.length === 0) return;
     const lines = skipped.map((s) => `  - ${s.suites}: ${s.name} not found; to run them: sudo ${s.install}`);
-    process.stdout.write(`\nSkipped, for want of a system program (CI=true fails instead):\n${lines.join("\n")}\n`);
+    process.stdout.write(
+      `\nSkipped, for want of a system program (CI=true fails instead):\n${lines.join("\n")}\n`,
+    );
   };
 }

@@ -4,7 +4,12 @@
  * imported only when the command line names one of its commands, and then its definitions are registered.
  */
 import { Command, Option } from "commander";
-import { BUNDLED_PACKAGES, bundledManifest, importBundled, type PackageManifest } from "../config/packages.js";
+import {
+  BUNDLED_PACKAGES,
+  bundledManifest,
+  importBundled,
+  type PackageManifest,
+} from "../config/packages.js";
 import { createLogger, Redactor } from "../log.js";
 import {
   COMMAND_USAGE_EXIT,

@@ -14,7 +14,12 @@ export const BOM = [0xef, 0xbb, 0xbf];
  * `auto`: `[` a JSON array; `"` members; `{` ndjson when the first line is a whole object (or the next line
  * starts another object), else concatenated; anything else ndjson. `json`: an array, else concatenated.
  */
-export function detectMode(format: FileFormat, buf: Buffer, start: number, eof: boolean): ParserMode | undefined {
+export function detectMode(
+  format: FileFormat,
+  buf: Buffer,
+  start: number,
+  eof: boolean,
+): ParserMode | undefined {
   if (format === "ndjson" || format === "members" || format === "concatenated") return format;
   let j = start;
   while (j < buf.length && isWhitespace(buf[j]!)) j++;

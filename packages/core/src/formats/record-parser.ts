@@ -48,7 +48,8 @@ export class RecordParser {
     this.max = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
     this.prefilter = options.prefilter;
     const resume = options.resume;
-    if (resume) this.impl = createModeParser(resume.mode, resume.offset, resume.line, this.max, this.prefilter);
+    if (resume)
+      this.impl = createModeParser(resume.mode, resume.offset, resume.line, this.max, this.prefilter);
   }
 
   /** Lines skipped by the prefilter since the last call (they are consumed: positions move past them). */

@@ -24,7 +24,11 @@ describe("SourceBatcher", () => {
     const batcher = new SourceBatcher({ maxBatchRecords: 10, maxBatchBytes: 1000 });
     batcher.add({ data: { a: 1 } }, 5);
     batcher.skip(2, 4);
-    expect(batcher.take({ offset: 9 })).toEqual({ records: [{ data: { a: 1 } }], checkpoint: { offset: 9 }, skipped: 2 });
+    expect(batcher.take({ offset: 9 })).toEqual({
+      records: [{ data: { a: 1 } }],
+      checkpoint: { offset: 9 },
+      skipped: 2,
+    });
     expect(batcher.empty).toBe(true);
     expect(batcher.bytes).toBe(0);
     expect(batcher.take(1)).toEqual({ records: [], checkpoint: 1 });
@@ -32,7 +36,10 @@ describe("SourceBatcher", () => {
 
   it("is due once its oldest input is older than the age limit", () => {
     let now = 1000;
-    const batcher = new SourceBatcher({ maxBatchRecords: 10, maxBatchBytes: 1000, maxBatchAgeMs: 50 }, () => now);
+    const batcher = new SourceBatcher(
+      { maxBatchRecords: 10, maxBatchBytes: 1000, maxBatchAgeMs: 50 },
+      () => now,
+    );
     expect(batcher.msUntilDue()).toBe(Infinity);
     batcher.add({ data: {} }, 1);
     now = 1030;

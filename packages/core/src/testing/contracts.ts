@@ -8,7 +8,8 @@ import { pullAll } from "./pull.js";
 import { sampleOutputRecords } from "./records.js";
 
 /** As yielded: the contract itself checks that checkpoints survive JSON. */
-const drain = (source: Source, checkpoint: unknown) => pullAll(source, checkpoint, { storeCheckpoints: false });
+const drain = (source: Source, checkpoint: unknown) =>
+  pullAll(source, checkpoint, { storeCheckpoints: false });
 
 const dataOf = (records: RecordInput[]) => records.map((r) => JSON.stringify(r.data));
 

@@ -11,7 +11,11 @@ export interface PullOptions {
  * Every batch `source.pull(checkpoint)` yields until it returns. Each checkpoint goes through JSON, as the
  * engine stores it, so a test that resumes from one resumes from what a restart would see.
  */
-export async function pullAll(source: Source, checkpoint?: unknown, options: PullOptions = {}): Promise<SourceBatch[]> {
+export async function pullAll(
+  source: Source,
+  checkpoint?: unknown,
+  options: PullOptions = {},
+): Promise<SourceBatch[]> {
   const { signal = new AbortController().signal, storeCheckpoints = true } = options;
   const batches: SourceBatch[] = [];
   for await (const batch of source.pull(checkpoint, signal)) {

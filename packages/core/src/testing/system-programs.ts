@@ -30,7 +30,10 @@ export interface SystemProgramOptions {
 }
 
 /** Where skipped suites are recorded for the closing message of the run. */
-export const SKIPPED_DIR = path.join(os.tmpdir(), `logshipper-skipped-${process.env["LOGSHIPPER_TEST_RUN"] ?? "adhoc"}`);
+export const SKIPPED_DIR = path.join(
+  os.tmpdir(),
+  `logshipper-skipped-${process.env["LOGSHIPPER_TEST_RUN"] ?? "adhoc"}`,
+);
 
 function onPath(name: string): string | undefined {
   for (const dir of (process.env["PATH"] ?? "").split(path.delimiter)) {
