@@ -7,10 +7,13 @@
  *
  * V8 takes the young generation's maximum only at start-up (`--max-semi-space-size`), so the cap is held by
  * its growth factor instead: new space grows (doubling) while it is under the cap and stops there; if V8
- * shrinks it while idle, it grows again under load. Operators who set V8 heap flags themselves
+ * shrinks it while idle, it grows again under load. The size is looked at after every collection (a `gc`
+ * performance entry, delivered at the next turn of the event loop), not on a timer: with a timer, a batch that
+ * allocated fast enough could pass the cap and grow once more before the next look. Operators who set V8 heap flags themselves
  * (NODE_OPTIONS or node's own arguments) keep theirs, and `--heap default` leaves V8 as it is.
  */
 import v8 from "node:v8";
+import { PerformanceObserver } from "node:perf_hooks";
 
 export type HeapMode = "compact" | "default";
 
@@ -18,8 +21,6 @@ export type HeapMode = "compact" | "default";
 const HEAP_GROWING_PERCENT = 30;
 /** Young generation cap: both semi-spaces together. */
 const NEW_SPACE_CAP_BYTES = 16 * 1024 * 1024;
-/** How often the young generation's size is looked at (a look costs about a microsecond). */
-const CHECK_EVERY_MS = 10;
 
 const HEAP_FLAGS =
   /--(max-semi-space-size|min-semi-space-size|semi-space-growth-factor|heap-growing-percent|max-old-space-size|optimize-for-size)\b/;
@@ -52,10 +53,11 @@ export function tuneHeap(
     v8.setFlagsFromString(`--semi-space-growth-factor=${growing ? 2 : 1}`);
   };
   hold();
-  const timer = setInterval(hold, CHECK_EVERY_MS);
-  timer.unref();
+  // A look costs about a microsecond; young collections come every few megabytes allocated.
+  const afterCollections = new PerformanceObserver(hold);
+  afterCollections.observe({ entryTypes: ["gc"] });
   return () => {
-    clearInterval(timer);
+    afterCollections.disconnect();
     if (!growing) v8.setFlagsFromString("--semi-space-growth-factor=2");
   };
 }
