@@ -8,6 +8,7 @@ export {
   type RawRequest,
   type SigV4Result,
 } from "./sigv4.js";
+export { listenLoopback, type LoopbackHandler, type LoopbackHttp } from "./loopback-http.js";
 export {
   FakeSts,
   answerAssumeRole,

@@ -8,8 +8,8 @@
  * (the loopback CloudTrail Lake).
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type http from "node:http";
+import { listenLoopback, type LoopbackHttp } from "./loopback-http.js";
 import { rawRequest, verifySigV4, type KeyLookup, type KnownKey } from "./sigv4.js";
 
 export interface StsRole {
@@ -94,7 +94,7 @@ export class FakeSts {
   /** Looks keys up in `keys`: give it to the loopback servers that should accept the temporary keys. */
   readonly lookup: KeyLookup = (accessKeyId) => this.keys.get(accessKeyId);
   url = "";
-  private server: http.Server | undefined;
+  private server: LoopbackHttp | undefined;
 
   constructor(options: FakeStsOptions = {}) {
     for (const [id, key] of Object.entries(options.keys ?? {}))
@@ -103,13 +103,8 @@ export class FakeSts {
   }
 
   async start(): Promise<this> {
-    this.server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", () => void this.handle(req, res, Buffer.concat(chunks)));
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.server = await listenLoopback((req, res, body) => this.handle(req, res, body));
+    this.url = this.server.url;
     return this;
   }
 
@@ -117,8 +112,7 @@ export class FakeSts {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await server.close();
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {

@@ -9,11 +9,10 @@
  * throttling, 5xx, per-event Throttling / InternalFailure, slow responses, dropped connections, and a
  * `rejectEvent` hook for events that always fail permanently.
  */
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type http from "node:http";
 import { handleControl, type FakeQuery } from "./fake-control-plane.js";
 import { handlePutAuditEvents } from "./fake-data-plane.js";
-import type { KnownKey } from "@logshipper/aws/testing";
+import { listenLoopback, type KnownKey, type LoopbackHttp } from "@logshipper/aws/testing";
 
 export const TEST_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
 export const TEST_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -106,7 +105,7 @@ export class FakeLake {
   /** Queries started while this is set end FAILED with it as ErrorMessage. */
   failQueries: string | undefined;
   url = "";
-  private server: http.Server | undefined;
+  private server: LoopbackHttp | undefined;
 
   constructor(readonly options: FakeLakeOptions = {}) {
     this.region = options.region ?? "us-east-1";
@@ -145,18 +144,8 @@ export class FakeLake {
   }
 
   async start(): Promise<this> {
-    this.server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", () => {
-        void this.route(req, res, Buffer.concat(chunks)).catch((error: unknown) => {
-          if (!res.headersSent) res.writeHead(500).end(String(error));
-        });
-      });
-    });
-    this.server.keepAliveTimeout = 30_000;
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.server = await listenLoopback((req, res, body) => this.route(req, res, body));
+    this.url = this.server.url;
     return this;
   }
 
@@ -164,8 +153,7 @@ export class FakeLake {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await server.close();
   }
 
   private async route(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {

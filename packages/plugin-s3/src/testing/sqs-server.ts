@@ -5,9 +5,16 @@
  * a stale receipt handle deletes nothing, a deleted message is never received again.
  */
 import { createHash, randomUUID } from "node:crypto";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import { knownKeys, rawRequest, verifySigV4, type KeyLookup, type KnownKey } from "@logshipper/aws/testing";
+import type http from "node:http";
+import {
+  knownKeys,
+  listenLoopback,
+  rawRequest,
+  verifySigV4,
+  type KeyLookup,
+  type KnownKey,
+  type LoopbackHttp,
+} from "@logshipper/aws/testing";
 
 export interface FakeMessage {
   id: string;
@@ -44,7 +51,7 @@ export class FakeSqs {
   readonly calls: SqsCall[] = [];
   /** Failures to answer, by action, before handling the call. */
   readonly faults: { action: string; status: number; type: string; times: number }[] = [];
-  private server: http.Server | undefined;
+  private server: LoopbackHttp | undefined;
   base = "";
 
   private readonly keys: KeyLookup;
@@ -55,19 +62,15 @@ export class FakeSqs {
   }
 
   async start(): Promise<this> {
-    this.server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", () => void this.handle(req, res, Buffer.concat(chunks)));
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
-    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.server = await listenLoopback((req, res, body) => this.handle(req, res, body));
+    this.base = this.server.url;
     return this;
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    const server = this.server;
+    this.server = undefined;
+    await server?.close();
   }
 
   queueUrl(name: string): string {
