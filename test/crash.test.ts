@@ -1,12 +1,13 @@
 /**
  * Crash safety: `logshipper run` over 100k records is killed with SIGKILL at random moments and restarted;
  * at the end every input record is in the output exactly once (the file destination names objects by
- * content, and a lane re-forms the batch it had in flight, so a re-sent object overwrites itself).
+ * content, and a lane re-forms the batch it had in flight, so a re-sent object overwrites itself), and no
+ * temp file of a killed run is left in the destination tree: every file under it is read, hidden ones included.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { generateAlerts, readObjects, runCli, startCli, tempDir, writeConfig } from "./helpers.js";
+import { generateAlerts, runCli, startCli, tempDir, writeConfig } from "./helpers.js";
 
 const RECORDS = 100_000;
 
@@ -45,9 +46,16 @@ siemMappings:
     const final = await runCli(["run", "--once", "-c", config]);
     expect(final.code).toBe(0);
 
+    const out = path.join(dir, "out");
+    const files = fs
+      .readdirSync(out, { recursive: true, withFileTypes: true })
+      .filter((d) => !d.isDirectory())
+      .map((d) => path.join(d.parentPath, d.name));
+    // What a consumer listing the directory would find: objects only, no hidden temp file.
+    expect(files.filter((f) => !/\/[0-9a-f]{32}\.ndjson$/.test(f))).toEqual([]);
     const seen = new Map<string, number>();
-    for (const o of readObjects(path.join(dir, "out"))) {
-      for (const line of o.lines) {
+    for (const file of files) {
+      for (const line of fs.readFileSync(file, "utf8").split("\n").filter(Boolean)) {
         const id = (JSON.parse(line) as { _id: string })._id;
         seen.set(id, (seen.get(id) ?? 0) + 1);
       }

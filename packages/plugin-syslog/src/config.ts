@@ -72,6 +72,12 @@ export const syslogDestinationConfig = z
       .enum(["octet-counting", "lf"])
       .default("octet-counting")
       .describe("TCP framing (RFC 6587): octet-counting (default; the only one for tls) or lf"),
+    escapeDelimiters: z
+      .boolean()
+      .default(true)
+      .describe(
+        "lf framing: escape LF, CR, NUL, VT, FF, U+001C-U+001E, U+0085, U+2028, U+2029 inside a message (default true)",
+      ),
     payload: z.enum(["json", "cef", "leef", "text"]).default("json").describe("How `message` is encoded"),
     tls: destinationTlsConfig.optional().describe("TLS options (protocol tls)"),
     maxMessageSize: byteSize()

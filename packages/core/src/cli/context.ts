@@ -27,15 +27,22 @@ export interface Loaded {
   redactor: Redactor;
 }
 
+/**
+ * Knows the secrets of every configuration a command has loaded: `main.ts` reports the errors that escape a
+ * command with it, since a remote failure may echo a credential (a token in an error answer).
+ */
+export const cliRedactor = new Redactor();
+
 export async function load(configFile: string | undefined): Promise<Loaded> {
   const config = await loadConfig(configFile ?? DEFAULT_CONFIG);
+  cliRedactor.add(config.secrets);
   const redactor = new Redactor(config.secrets);
   const logger = createLogger({ config: config.name, redactor });
   return { config, logger, redactor };
 }
 
 /** Print an error the way users should see it and return the exit code. */
-export function reportError(error: unknown, redactor: Redactor = new Redactor()): number {
+export function reportError(error: unknown, redactor: Redactor = cliRedactor): number {
   if (error instanceof ConfigError) {
     process.stderr.write(
       redactor.redact(

@@ -4,13 +4,24 @@
  * Exit codes: 0 success, 1 runtime failure, 2 invalid configuration or usage.
  */
 import { Command, CommanderError, Option } from "commander";
-import { EXIT_USAGE, reportError } from "./context.js";
+import { cliRedactor, EXIT_USAGE, reportError } from "./context.js";
 import { runCommand } from "./run.js";
 import { validateCommand, testDestinationCommand } from "./validate.js";
 import { mappingTestCommand, ruleTestCommand } from "./test-commands.js";
 import { pluginsCommand, schemaCommand } from "./plugins.js";
 import { addPluginCommands } from "./plugin-commands.js";
 import { deadletterListCommand, deadletterReplayCommand, statusCommand } from "./status.js";
+
+// A reader that goes away (`deadletter list | head`) is not an error of ours: instead of dying on an unhandled
+// EPIPE with a stack trace, stop quietly with the exit code the command has set. Without its stderr reader a
+// run goes on (only the summary is on stdout): its log lines are lost, not its records.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+  process.exit();
+});
+process.stderr.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+});
 
 // The AWS SDK warns on every run about Node versions it will stop supporting; that is our concern, not the user's.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -129,6 +140,6 @@ try {
   if (error instanceof CommanderError) {
     process.exitCode = error.exitCode === 0 ? 0 : EXIT_USAGE;
   } else {
-    process.exitCode = reportError(error);
+    process.exitCode = reportError(error, cliRedactor);
   }
 }

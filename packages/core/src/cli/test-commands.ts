@@ -3,7 +3,7 @@ import { compileMapping, mapRecord } from "../mapping/index.js";
 import { compileRule } from "../rules/index.js";
 import type { DestinationPluginDefinition } from "../sdk/types.js";
 import { loadRegistry } from "../config/registry.js";
-import { CliError, EXIT_RUNTIME, EXIT_USAGE, load } from "./context.js";
+import { CliError, cliRedactor, EXIT_RUNTIME, EXIT_USAGE, load } from "./context.js";
 import { readInputRecords, type InputOptions } from "./input.js";
 
 function inputOptions(o: InputOptions): InputOptions {
@@ -16,6 +16,19 @@ function inputOptions(o: InputOptions): InputOptions {
   return out;
 }
 
+/**
+ * The records of `--input`. A path that names no file is refused: the file source would read it as an empty
+ * match and report "0 of 0 matched", which a script cannot tell from a real answer.
+ */
+async function readInput(options: InputOptions & { input: string }) {
+  try {
+    fs.statSync(options.input);
+  } catch (error) {
+    throw new CliError(`cannot read --input ${options.input}: ${(error as Error).message}`, EXIT_USAGE);
+  }
+  return readInputRecords(options.input, inputOptions(options));
+}
+
 export async function ruleTestCommand(
   query: string,
   options: InputOptions & { input: string },
@@ -26,7 +39,7 @@ export async function ruleTestCommand(
   } catch (error) {
     throw new CliError((error as Error).message, EXIT_USAGE);
   }
-  const { records, rejects } = await readInputRecords(options.input, inputOptions(options));
+  const { records, rejects } = await readInput(options);
   let matched = 0;
   for (const record of records) {
     if (!predicate(record)) continue;
@@ -71,7 +84,7 @@ export async function mappingTestCommand(
   const plugin = options.destination
     ? await findDestinationPlugin(options.destination, options.config)
     : undefined;
-  const { records, rejects } = await readInputRecords(options.input, inputOptions(options));
+  const { records, rejects } = await readInput(options);
   let failed = 0;
   for (const record of records) {
     try {
@@ -86,7 +99,8 @@ export async function mappingTestCommand(
       process.stdout.write(`${JSON.stringify(check?.success ? check.data : value)}\n`);
     } catch (error) {
       failed++;
-      process.stderr.write(`record ${record.id}: ${(error as Error).message}\n`);
+      // With -c, a configuration's secrets are known: a failure's message never shows them.
+      process.stderr.write(cliRedactor.redact(`record ${record.id}: ${(error as Error).message}\n`));
     }
   }
   for (const r of rejects) process.stderr.write(`malformed: ${r.origin}: ${r.reason}\n`);

@@ -34,6 +34,7 @@ export function messageOptions(config: SyslogDestinationConfig): MessageOptions 
     payload: config.payload,
     leef: config.leef,
     framing: udp ? "none" : config.framing,
+    escapeDelimiters: config.escapeDelimiters,
     maxMessageSize: config.maxMessageSize ?? (udp ? DEFAULT_UDP_MESSAGE : DEFAULT_STREAM_MESSAGE),
     oversize: config.oversize,
     utf8Bom: config.utf8Bom,

@@ -32,13 +32,13 @@ interface Line {
 
 let certs: TestCerts;
 let rs: Rsyslog;
-let ports: { udp: number; tcp: number; tls: number; mtls: number };
+let ports: { udp: number; tcp: number; tls: number; mtls: number; nul: number };
 
 describe.skipIf(!rsyslogd.available)("interop: our destination into rsyslog", () => {
   beforeAll(async () => {
     certs = await testCerts();
-    const [udp, tcp, tls, mtls] = (await freePorts(4)) as [number, number, number, number];
-    ports = { udp, tcp, tls, mtls };
+    const [udp, tcp, tls, mtls, nul] = (await freePorts(5)) as [number, number, number, number, number];
+    ports = { udp, tcp, tls, mtls, nul };
     const gtls = (mode: string) =>
       `streamDriver.name="gtls" streamDriver.mode="1" streamDriver.authMode="${mode}" ` +
       `streamDriver.CAFile="${certs.files.ca}" streamDriver.CertFile="${certs.files.serverCert}" ` +
@@ -58,6 +58,7 @@ input(type="imudp" address="127.0.0.1" port="${udp}" ruleset="in" name="udp")
 input(type="imtcp" address="127.0.0.1" port="${tcp}" ruleset="in" name="tcp")
 input(type="imtcp" address="127.0.0.1" port="${tls}" ruleset="in" name="tls" ${gtls("anon")})
 input(type="imtcp" address="127.0.0.1" port="${mtls}" ruleset="in" name="mtls" ${gtls("x509/certvalid")})
+input(type="imtcp" address="127.0.0.1" port="${nul}" ruleset="in" name="nul" AddtlFrameDelimiter="0")
 `,
     );
     await rs.start(tcp);
@@ -122,8 +123,10 @@ input(type="imtcp" address="127.0.0.1" port="${mtls}" ruleset="in" name="mtls" $
       const hostname = `json-${name}`;
       await sendAll({ ...host(hostname), ...options, ...tls, port }, [envelope(hostname)]);
       const [line] = await received(hostname, 1);
-      // Under LF framing a line break would end the message: it becomes a space (documented), and only there.
-      const expectedText = lf ? HOSTILE.replace(/[\r\n]/g, " ") : HOSTILE;
+      // Under LF framing a line break would end the message: it is escaped (`\n`, `\r`; documented), and only
+      // there. The escape comes after the SD-value escaping, so rsyslog keeps it as it is (RFC 5424 §6.3.3).
+      const lfEscape = (text: string) => (lf ? text.replace(/\n/g, "\\n").replace(/\r/g, "\\r") : text);
+      const expectedText = lfEscape(HOSTILE);
       expect(line).toMatchObject({
         input: name === "udp" ? "udp" : name.startsWith("tcp") ? "tcp" : name,
         facility: "20",
@@ -135,7 +138,7 @@ input(type="imtcp" address="127.0.0.1" port="${mtls}" ruleset="in" name="mtls" $
         msgId: "ID-47",
       });
       // The raw STRUCTURED-DATA as rsyslog received it: `"`, `\` and `]` escaped (RFC 5424 §6.3.3), nothing else.
-      const escaped = expectedText.replace(/["\\\]]/g, (c) => `\\${c}`);
+      const escaped = lfEscape(HOSTILE.replace(/["\\\]]/g, (c) => `\\${c}`));
       expect(line!.structuredData).toBe(
         `[hostile@32473 v="${escaped}" n="42" ok="true"][timeQuality tzKnown="1" isSynced="0"]`,
       );
@@ -222,6 +225,22 @@ input(type="imtcp" address="127.0.0.1" port="${mtls}" ruleset="in" name="mtls" $
       });
       expect(line!.timestamp).toMatch(/^\d{4}-11-02T03:04:05/);
       expect(line!.msg).toBe(` ${text}`);
+    });
+  });
+
+  describe("LF framing into an input that also ends a message at NUL", () => {
+    it("each record arrives whole, its NUL, LS and NEL escaped", async () => {
+      const hostname = "nul-framed";
+      const text = "before\0after ls\u2028nel\x85 end";
+      await sendAll({ ...host(hostname), port: ports.nul, framing: "lf", payload: "text" }, [
+        { message: text },
+        { message: "second" },
+      ]);
+      const lines = await received(hostname, 2);
+      expect(lines.map((l) => withoutBom(l.msg))).toEqual([
+        "before\\u0000after ls\\u2028nel\\u0085 end",
+        "second",
+      ]);
     });
   });
 

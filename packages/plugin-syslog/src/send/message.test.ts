@@ -9,6 +9,7 @@ const options: MessageOptions = {
   payload: "json",
   leef: { version: "2.0", delimiter: "^" },
   framing: "octet-counting",
+  escapeDelimiters: true,
   maxMessageSize: 8192,
   oversize: "truncate",
   utf8Bom: true,
@@ -74,16 +75,54 @@ describe("envelope and defaults", () => {
 });
 
 describe("framing", () => {
-  it("lf: ends with LF and turns CR and LF inside the message into spaces", () => {
-    const value = { structuredData: { "x@1": { v: "a\r\nb" } }, message: "c\nd" };
+  // Every character some receiver splits at: LF, CR, NUL, VT, FF, FS/GS/RS, NEL, LINE and PARAGRAPH SEPARATOR.
+  const SPLITTERS = "a\nb\rc\0d\ve\ff\x1cg\x1dh\x1ei\x85j\u2028k\u2029l";
+  const ESCAPED = "a\\nb\\rc\\u0000d\\u000be\\u000cf\\u001cg\\u001dh\\u001ei\\u0085j\\u2028k\\u2029l";
+
+  it("lf: ends with LF and escapes, inside the message, every character a receiver may split at", () => {
+    const value = { structuredData: { "x@1": { v: "a\r\nb\u2028" } }, message: SPLITTERS };
     expect(frame(value, { payload: "text", framing: "lf" }).frame).toBe(
-      '<14>1 2025-11-22T12:00:00.000Z shipper logshipper - - [x@1 v="a  b"] \uFEFFc d\n',
+      `<14>1 2025-11-22T12:00:00.000Z shipper logshipper - - [x@1 v="a\\r\\nb\\u2028"] \uFEFF${ESCAPED}\n`,
     );
   });
 
-  it("octet-counting and UDP keep line breaks", () => {
-    expect(frame({ message: "c\nd" }, { payload: "text" }).frame).toMatch(/c\nd$/);
-    expect(frame({ message: "c\nd" }, { payload: "text", framing: "none" }).frame).toMatch(/^<14>1 .*c\nd$/s);
+  it("lf with a JSON payload: the escaped text is the same JSON value", () => {
+    const message = { text: SPLITTERS, "key\u2028": ["\x85"] };
+    const encoded = frame({ message }, { framing: "lf", utf8Bom: false });
+    const msg = encoded.frame.slice(encoded.frame.indexOf("{"), -1);
+    for (const c of SPLITTERS.replace(/[a-z]/g, "")) expect(msg).not.toContain(c);
+    expect(JSON.parse(msg)).toEqual(message);
+    expect(encoded.bytes).toBe(Buffer.byteLength(encoded.frame) - 1);
+  });
+
+  it("lf with escapeDelimiters false: CR and LF become spaces, the others go raw", () => {
+    const encoded = frame(
+      { message: "a\r\nb\0c\u2028d\x85e" },
+      { payload: "text", framing: "lf", escapeDelimiters: false },
+    );
+    expect(encoded.frame.endsWith("\uFEFFa  b\0c\u2028d\x85e\n")).toBe(true);
+  });
+
+  it("lf keeps a LEEF 2.0 delimiter that is one of those characters", () => {
+    const leef = {
+      vendor: "V",
+      product: "P",
+      version: "1",
+      eventId: "E",
+      attributes: { a: "x\u2028y", b: 2 },
+    };
+    const encoded = frame(
+      { message: leef },
+      { payload: "leef", framing: "lf", leef: { version: "2.0", delimiter: "\x1e" } },
+    );
+    expect(encoded.frame.endsWith("|x1e|a=x\\u2028y\x1eb=2\n")).toBe(true);
+  });
+
+  it("octet-counting and UDP keep every character as it is", () => {
+    expect(frame({ message: SPLITTERS }, { payload: "text" }).frame.endsWith(SPLITTERS)).toBe(true);
+    expect(
+      frame({ message: SPLITTERS }, { payload: "text", framing: "none" }).frame.endsWith(SPLITTERS),
+    ).toBe(true);
   });
 });
 

@@ -8,13 +8,14 @@
  * refused (`oversize: reject`). A record whose header and structured data alone do not fit is always refused.
  *
  * Framing: `octet-counting` sends `LEN SP MSG` (RFC 6587 §3.4.1; RFC 5425 for TLS); `lf` ends each message with LF
- * and, since LF would end the message early, turns every CR and LF inside it into a space; UDP sends the message
- * alone, one per datagram (RFC 5426).
+ * and escapes, inside it, every character a receiver may split at (lf-escape.ts); UDP sends the message alone, one
+ * per datagram (RFC 5426).
  */
 import type { OutputRecord } from "@logshipper/core/sdk";
 import { readEnvelope } from "./envelope.js";
 import { ERROR_CODES } from "../error-codes.js";
 import { header3164, header5424, type HeaderFields } from "./header.js";
+import { forLfFraming } from "./lf-escape.js";
 import { encodePayload, PayloadError, type LeefOptions, type PayloadKind } from "./payload.js";
 
 export type Framing = "octet-counting" | "lf" | "none";
@@ -24,6 +25,8 @@ export interface MessageOptions {
   payload: PayloadKind;
   leef: LeefOptions;
   framing: Framing;
+  /** LF framing: escape the characters a receiver may split at (true), or only turn CR and LF into spaces. */
+  escapeDelimiters: boolean;
   maxMessageSize: number;
   oversize: "truncate" | "reject";
   utf8Bom: boolean;
@@ -54,8 +57,6 @@ function frame(message: string, bytes: number, framing: Framing): string {
   return message;
 }
 
-const LINE_BREAKS = /[\r\n]/g;
-
 export function encodeRecord(record: OutputRecord, options: MessageOptions): Encoded {
   const envelope = readEnvelope(record.value);
   if (typeof envelope === "string") {
@@ -81,8 +82,9 @@ export function encodeRecord(record: OutputRecord, options: MessageOptions): Enc
   const rfc5424 = options.format === "rfc5424";
   let head = `${rfc5424 ? header5424(fields) : header3164(fields)} ${rfc5424 && options.utf8Bom ? BOM : ""}`;
   if (options.framing === "lf") {
-    head = head.replace(LINE_BREAKS, " ");
-    msg = msg.replace(LINE_BREAKS, " ");
+    const leefDelimiter = options.payload === "leef" && options.leef.version === "2.0";
+    head = forLfFraming(head, options.escapeDelimiters);
+    msg = forLfFraming(msg, options.escapeDelimiters, leefDelimiter ? options.leef.delimiter : undefined);
   }
   const headBytes = Buffer.byteLength(head);
   let msgBytes = Buffer.byteLength(msg);

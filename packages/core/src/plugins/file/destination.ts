@@ -5,9 +5,9 @@
  * group becomes one object named after its content (`{file}` = sha256 of its NDJSON bytes), so a re-sent batch
  * overwrites its own objects with the same bytes and two different groups never share a name. Objects are written
  * atomically: a hidden temp file in the same directory, fsync, rename, fsync of the directory. A reader never sees a
- * partial object, and an acknowledged object survives a crash.
+ * partial object, and an acknowledged object survives a crash. The temp files a killed process left are removed
+ * from under `dir` once the next process starts writing (temp-files.ts).
  */
-import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { once } from "node:events";
@@ -24,6 +24,7 @@ import {
 } from "../../sdk/index.js";
 import type { FileDestinationConfig } from "./config.js";
 import { classifyFsError, fsErrorCode } from "./errors.js";
+import { removeLeftoverTempFiles, tempFileFor } from "./temp-files.js";
 
 /** Gzip pieces of NDJSON; the compressed object (a fraction of the text) is held in memory. */
 async function gzipPieces(pieces: Iterable<Buffer>): Promise<Buffer[]> {
@@ -114,7 +115,7 @@ export async function writeAtomic(
 ): Promise<void> {
   const dir = path.dirname(file);
   await fs.mkdir(dir, { recursive: true });
-  const temp = path.join(dir, `.${path.basename(file)}.${randomUUID().slice(0, 8)}.tmp`);
+  const temp = tempFileFor(file);
   let handle: fs.FileHandle | undefined;
   try {
     handle = await fs.open(temp, "wx", 0o644);
@@ -137,6 +138,15 @@ export function createFileDestination(config: FileDestinationConfig, ctx: Plugin
   const ext = config.gzip ? ".ndjson.gz" : ".ndjson";
   // Objects are named one at a time, synchronously: one scratch piece serves them all.
   const scratch = Buffer.allocUnsafe(PIECE_BYTES);
+  // Started by the first send, not at creation: `validate --connect` and `test-destination` build a destination
+  // too, and must not remove what a running process is writing. It runs beside the writes (it skips ours).
+  let sweep: Promise<void> | undefined;
+  const sweepLeftovers = async () => {
+    const onError = (error: unknown, where: string) =>
+      ctx.logger.warn({ dir: where, err: (error as Error).message }, "cannot remove leftover temp files");
+    const removed = await removeLeftoverTempFiles(dir, onError);
+    if (removed > 0) ctx.logger.info({ dir, removed }, "removed temp files an interrupted run left");
+  };
 
   async function writeObject(key: string, records: OutputRecord[]): Promise<void> {
     const name = contentName(ndjsonPieces(records, scratch), ext);
@@ -157,6 +167,7 @@ export function createFileDestination(config: FileDestinationConfig, ctx: Plugin
     batchMaxAgeMs: config.maxObjectAge,
 
     async send(batch: OutputRecord[], signal: AbortSignal): Promise<SendResult> {
+      sweep ??= sweepLeftovers();
       const groups = new Map<string, number[]>();
       batch.forEach((record, index) => {
         // The record itself: its `value` is only read when the template has a {field:...}.
@@ -183,7 +194,7 @@ export function createFileDestination(config: FileDestinationConfig, ctx: Plugin
     async test() {
       try {
         await fs.mkdir(dir, { recursive: true });
-        const probe = path.join(dir, `.logshipper-test-${randomUUID().slice(0, 8)}.tmp`);
+        const probe = tempFileFor(path.join(dir, "logshipper-test"));
         await fs.writeFile(probe, "");
         await fs.rm(probe, { force: true });
       } catch (error) {
@@ -193,6 +204,8 @@ export function createFileDestination(config: FileDestinationConfig, ctx: Plugin
     },
 
     async flush() {},
-    async close() {},
+    async close() {
+      await sweep;
+    },
   };
 }
