@@ -117,8 +117,10 @@ export async function deadletterReplayCommand(options: { config: string; id?: st
     const records: RecordToBuffer[] = [];
     const ids: number[] = [];
     let skipped = 0;
+    const lanes = new Set(config.siemMappings.map((m) => m.name));
     for (const d of letters) {
-      if (d.stage === "ingest" || !config.sources.has(d.source)) {
+      // Back to the SIEM mapping it failed in, and only there: the other mappings of the source have the record.
+      if (d.stage === "ingest" || !config.sources.has(d.source) || !d.mapping || !lanes.has(d.mapping)) {
         skipped++;
         continue;
       }
@@ -131,13 +133,16 @@ export async function deadletterReplayCommand(options: { config: string; id?: st
         time: r.time,
         dataJson: JSON.stringify(r.data),
         origin: d.origin,
+        lane: d.mapping,
       });
       ids.push(d.id);
     }
     await store.requeue(records, ids);
     process.stdout.write(
       `${records.length} record(s) put back into the buffer; the next run delivers them` +
-        (skipped ? `; ${skipped} not replayable (malformed input, or its source is gone)` : "") +
+        (skipped
+          ? `; ${skipped} not replayable (malformed input, or its source or SIEM mapping is gone)`
+          : "") +
         "\n",
     );
   } finally {

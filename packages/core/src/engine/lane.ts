@@ -205,6 +205,11 @@ export class Lane {
     const candidates: Candidate[] = [];
     const options = { additionalData: destination.config.additionalData };
     for (const row of rows) {
+      if ("lane" in row && row.lane && row.lane !== this.name) {
+        // A dead letter of another SIEM mapping, replayed for that one only: settled here untouched.
+        out.push({ seq: row.seq });
+        continue;
+      }
       const record: LogRecord = {
         id: row.id,
         type: row.type,

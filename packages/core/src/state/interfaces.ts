@@ -16,12 +16,16 @@ export interface BufferedRecord {
   time: number;
   dataJson: string;
   origin: string | null;
+  /** Set when only this SIEM mapping (lane) is to read the record: a replayed dead letter. */
+  lane?: string | null;
 }
 
 /** A record about to be appended: the record plus its data already serialised. */
 export interface RecordToBuffer extends Omit<LogRecord, "data"> {
   dataJson: string;
   origin?: string | undefined;
+  /** Only this SIEM mapping (lane) reads the record: a replayed dead letter goes back to where it failed. */
+  lane?: string | undefined;
 }
 
 export type DeadLetterStage = "ingest" | "mapping" | "output" | "send";

@@ -1,49 +1,60 @@
 /**
- * One writer per state directory: `run` holds `run.lock` (its pid) for its lifetime, so a second `run`, or a
- * `deadletter replay` that would write behind a running engine's back, is refused instead of corrupting state.
- * A lock left by a killed process (its pid is gone) is taken over.
+ * One writer per state directory (the SQLite backend's lock; another backend brings its own, such as a lease).
+ * `run`, and `deadletter replay`, which would write behind a running engine's back, hold an exclusive SQLite
+ * lock on `state.dir/writer.lock` for their lifetime. SQLite takes it as an fcntl lock, which the kernel drops
+ * when the process ends, however it ends: there is no stale lock to detect and no check-then-act race between
+ * two starts. `run.lock` names the holder's pid, for people and messages only: it decides nothing.
  */
 import fs from "node:fs";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { ERROR_CODES } from "../error-codes.js";
 import { LogShipperError } from "../sdk/errors.js";
 
+/** The lock itself (an SQLite database that holds no data) and the note that names its holder. */
+export const LOCK_FILE = "writer.lock";
+export const HOLDER_FILE = "run.lock";
+
 export class StateLockedError extends LogShipperError {
-  constructor(dir: string, pid: number) {
-    super(ERROR_CODES.STATE_LOCKED, `state directory ${dir} is in use by a running logshipper (pid ${pid})`);
+  constructor(dir: string, holder: string | undefined) {
+    super(
+      ERROR_CODES.STATE_LOCKED,
+      `state directory ${dir} is in use by another logshipper process` +
+        (holder ? ` (pid ${holder}, from ${HOLDER_FILE})` : "") +
+        "; stop it first, or give this configuration its own state.dir",
+    );
   }
 }
 
-function alive(pid: number): boolean {
+/** The pid the holder wrote, if it has written it yet. */
+function holderPid(dir: string): string | undefined {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as { code?: string }).code === "EPERM";
+    return fs.readFileSync(path.join(dir, HOLDER_FILE), "utf8").trim() || undefined;
+  } catch {
+    return undefined;
   }
 }
 
-/** Takes the lock; returns the function that releases it. Throws StateLockedError when a live process holds it. */
+/** Takes the lock; returns the function that releases it. Throws StateLockedError when another process holds it. */
 export function lockState(dir: string): () => void {
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, "run.lock");
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      fs.writeFileSync(file, String(process.pid), { flag: "wx" });
-      return () => {
-        try {
-          if (fs.readFileSync(file, "utf8") === String(process.pid)) fs.rmSync(file);
-        } catch {
-          // already gone
-        }
-      };
-    } catch (error) {
-      if ((error as { code?: string }).code !== "EEXIST") throw error;
-      const pid = Number(fs.readFileSync(file, "utf8"));
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid))
-        throw new StateLockedError(dir, pid);
-      fs.rmSync(file, { force: true });
-    }
+  // timeout 0: a held lock is an answer now, not something to wait for.
+  const db = new Database(path.join(dir, LOCK_FILE), { timeout: 0 });
+  try {
+    // In exclusive locking mode SQLite keeps the lock an exclusive transaction took until the connection closes.
+    db.pragma("locking_mode = EXCLUSIVE");
+    db.exec("BEGIN EXCLUSIVE; COMMIT");
+  } catch (error) {
+    db.close();
+    if ((error as { code?: string }).code === "SQLITE_BUSY") throw new StateLockedError(dir, holderPid(dir));
+    throw error;
   }
-  throw new StateLockedError(dir, Number(fs.readFileSync(file, "utf8")));
+  const holder = path.join(dir, HOLDER_FILE);
+  fs.writeFileSync(holder, `${process.pid}\n`);
+  return () => {
+    if (!db.open) return;
+    // Removed while the lock is still held, so it never names a process that no longer holds the lock.
+    fs.rmSync(holder, { force: true });
+    db.close();
+  };
 }

@@ -5,10 +5,12 @@
  */
 import type Database from "better-sqlite3";
 import type { Buffer, BufferedRecord, RecordToBuffer } from "./interfaces.js";
+import { guardSqlite } from "./errors.js";
 import { groupedSql, insertInGroups } from "./sqlite-insert.js";
 
-const RECORD_INSERT = "INSERT INTO buffer (source, id, type, subtype, time, data, origin, bytes) VALUES ";
-const RECORD_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?)";
+const RECORD_INSERT =
+  "INSERT INTO buffer (source, id, type, subtype, time, data, origin, bytes, lane) VALUES ";
+const RECORD_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 interface BufferRow {
   seq: number;
@@ -19,6 +21,7 @@ interface BufferRow {
   time: number;
   data: string;
   origin: string | null;
+  lane: string | null;
 }
 
 export class SqliteBuffer implements Buffer {
@@ -33,11 +36,15 @@ export class SqliteBuffer implements Buffer {
   private readonly othersStmt;
   private readonly truncateStmt;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    /** The database file, named in errors. */
+    private readonly file: string,
+  ) {
     this.insertStmt = db.prepare(RECORD_INSERT + RECORD_VALUES);
     this.insertGroupStmt = db.prepare(groupedSql(RECORD_INSERT, RECORD_VALUES));
     this.readStmt = db.prepare<[string, number, number], BufferRow>(
-      "SELECT seq, source, id, type, subtype, time, data, origin FROM buffer WHERE source = ? AND seq > ? ORDER BY seq LIMIT ?",
+      "SELECT seq, source, id, type, subtype, time, data, origin, lane FROM buffer WHERE source = ? AND seq > ? ORDER BY seq LIMIT ?",
     );
     this.lastStmt = db.prepare<[string], { s: number | null }>(
       "SELECT max(seq) AS s FROM buffer WHERE source = ?",
@@ -71,7 +78,17 @@ export class SqliteBuffer implements Buffer {
       records,
       (params, r) => {
         const size = r.dataJson.length;
-        params.push(r.source, r.id, r.type, r.subtype, r.time, r.dataJson, r.origin ?? null, size);
+        params.push(
+          r.source,
+          r.id,
+          r.type,
+          r.subtype,
+          r.time,
+          r.dataJson,
+          r.origin ?? null,
+          size,
+          r.lane ?? null,
+        );
         bytes += size;
       },
       this.insertGroupStmt,
@@ -88,7 +105,7 @@ export class SqliteBuffer implements Buffer {
   }
 
   read(source: string, afterSeq: number, limit: number): Promise<BufferedRecord[]> {
-    const rows = this.readStmt.all(source, afterSeq, limit);
+    const rows = guardSqlite(this.file, () => this.readStmt.all(source, afterSeq, limit));
     return Promise.resolve(
       rows.map((r) => ({
         seq: r.seq,
@@ -99,20 +116,29 @@ export class SqliteBuffer implements Buffer {
         time: r.time,
         dataJson: r.data,
         origin: r.origin,
+        // Only on the rare replayed record: the rows lanes read in bulk stay as small as they were.
+        ...(r.lane === null ? {} : { lane: r.lane }),
       })),
     );
   }
 
   lastSeq(source: string): Promise<number> {
-    return Promise.resolve(this.lastStmt.get(source)?.s ?? 0);
+    return Promise.resolve(guardSqlite(this.file, () => this.lastStmt.get(source))?.s ?? 0);
   }
 
   countAfter(source: string, afterSeq: number): Promise<number> {
-    return Promise.resolve(this.countStmt.get(source, afterSeq)?.n ?? 0);
+    return Promise.resolve(guardSqlite(this.file, () => this.countStmt.get(source, afterSeq))?.n ?? 0);
   }
 
   prune(source: string, upToSeq: number): Promise<number> {
-    const freed = this.db.transaction(() => {
+    const freed = guardSqlite(this.file, () => this.prunedBytes(source, upToSeq));
+    this.bytes = Math.max(0, this.bytes - freed);
+    return Promise.resolve(freed);
+  }
+
+  /** Deletes what every lane has passed, in one transaction; returns the bytes it held. */
+  private prunedBytes(source: string, upToSeq: number): number {
+    return this.db.transaction(() => {
       if (this.othersStmt.get({ source, seq: upToSeq })?.left === 0) {
         // Everything buffered goes (the common case once lanes have caught up): what it held is what is freed.
         this.truncateStmt.run();
@@ -122,8 +148,6 @@ export class SqliteBuffer implements Buffer {
       if (b > 0) this.pruneStmt.run(source, upToSeq);
       return b;
     })();
-    this.bytes = Math.max(0, this.bytes - freed);
-    return Promise.resolve(freed);
   }
 
   sizeBytes(): number {

@@ -18,6 +18,7 @@ import type {
 import { SqliteBuffer } from "./sqlite-buffer.js";
 import { SqliteDeadLetters } from "./sqlite-dead-letters.js";
 import { SqliteDedup } from "./sqlite-dedup.js";
+import { guardSqlite } from "./errors.js";
 import { openStateDatabase } from "./sqlite-schema.js";
 
 export interface SqliteOptions {
@@ -68,13 +69,31 @@ export class SqliteStateStore implements StateStore {
   private readonly deadLetters: SqliteDeadLetters;
   private readonly stmts: ReturnType<typeof prepareStatements>;
 
-  constructor(file: string, options: SqliteOptions) {
+  constructor(
+    readonly file: string,
+    options: SqliteOptions,
+  ) {
     this.now = options.clock ?? Date.now;
-    this.db = openStateDatabase(file, options.sync);
-    this.buffer = new SqliteBuffer(this.db);
-    this.dedup = new SqliteDedup(this.db);
-    this.deadLetters = new SqliteDeadLetters(this.db);
-    this.stmts = prepareStatements(this.db);
+    this.db = guardSqlite(file, () => openStateDatabase(file, options.sync));
+    try {
+      this.buffer = guardSqlite(file, () => new SqliteBuffer(this.db, file));
+      this.dedup = new SqliteDedup(this.db);
+      this.deadLetters = new SqliteDeadLetters(this.db);
+      this.stmts = prepareStatements(this.db);
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+  }
+
+  /** SQLite's errors as state errors (errors.ts): a damaged or full database says which file and what to do. */
+  private guard<T>(fn: () => T): T {
+    return guardSqlite(this.file, fn);
+  }
+
+  /** One write transaction, guarded. */
+  private write<T>(fn: () => T): T {
+    return this.guard(() => this.db.transaction(fn)());
   }
 
   ingest(
@@ -84,25 +103,25 @@ export class SqliteStateStore implements StateStore {
     checkpoint: unknown,
   ): Promise<number[]> {
     const seqs: number[] = [];
-    const bytes = this.db.transaction(() => {
+    const bytes = this.write(() => {
       const b = this.buffer.append(records, seqs);
       this.deadLetters.insert(rejects, this.now());
       this.stmts.putCheckpoint.run(source, JSON.stringify(checkpoint ?? null), this.now());
       return b;
-    })();
+    });
     // Counted only once the transaction has committed: a rolled-back append holds no bytes.
     this.buffer.added(bytes);
     return Promise.resolve(seqs);
   }
 
   getCheckpoint(source: string): Promise<unknown> {
-    const row = this.stmts.getCheckpoint.get(source);
+    const row = this.guard(() => this.stmts.getCheckpoint.get(source));
     return Promise.resolve(row ? (JSON.parse(row.value) as unknown) : undefined);
   }
 
   listCheckpoints(): Promise<{ source: string; checkpoint: unknown; updatedAt: number }[]> {
     return Promise.resolve(
-      this.stmts.listCheckpoints.all().map((r) => ({
+      this.guard(() => this.stmts.listCheckpoints.all()).map((r) => ({
         source: r.source,
         checkpoint: JSON.parse(r.value) as unknown,
         updatedAt: r.updated_at,
@@ -111,18 +130,18 @@ export class SqliteStateStore implements StateStore {
   }
 
   getCursor(lane: string): Promise<LaneCursor> {
-    const row = this.stmts.getCursor.get(lane);
+    const row = this.guard(() => this.stmts.getCursor.get(lane));
     const inflight = row?.inflight ? (JSON.parse(row.inflight) as number[]) : [];
     return Promise.resolve({ seq: row?.seq ?? 0, inflight });
   }
 
   setInflight(lane: string, ends: number[]): Promise<void> {
-    this.stmts.setInflight.run(lane, ends.length ? JSON.stringify(ends) : null);
+    this.guard(() => this.stmts.setInflight.run(lane, ends.length ? JSON.stringify(ends) : null));
     return Promise.resolve();
   }
 
   acknowledge(ack: Acknowledgement): Promise<void> {
-    this.db.transaction(() => {
+    this.write(() => {
       this.stmts.putCursor.run(
         ack.lane,
         ack.cursor,
@@ -130,68 +149,71 @@ export class SqliteStateStore implements StateStore {
       );
       this.dedup.put(ack.destination, ack.ackedIds, ack.expiresAt);
       this.deadLetters.insert(ack.deadLetters, this.now());
-    })();
+    });
     return Promise.resolve();
   }
 
   rememberSent(destination: string, ids: string[], expiresAt: number): Promise<void> {
-    this.db.transaction(() => this.dedup.put(destination, ids, expiresAt))();
+    this.write(() => this.dedup.put(destination, ids, expiresAt));
     return Promise.resolve();
   }
 
   delivered(destination: string, ids: string[], now: number): Promise<Set<string>> {
-    return Promise.resolve(this.dedup.delivered(destination, ids, now));
+    return Promise.resolve(this.guard(() => this.dedup.delivered(destination, ids, now)));
   }
 
   expireDedup(now: number): Promise<number> {
-    return Promise.resolve(this.dedup.expire(now));
+    return Promise.resolve(this.guard(() => this.dedup.expire(now)));
   }
 
   addDeadLetters(letters: DeadLetterInput[]): Promise<void> {
-    this.db.transaction(() => this.deadLetters.insert(letters, this.now()))();
+    this.write(() => this.deadLetters.insert(letters, this.now()));
     return Promise.resolve();
   }
 
   listDeadLetters(options: { limit?: number; afterId?: number } = {}): Promise<DeadLetter[]> {
-    return Promise.resolve(this.deadLetters.list(options.afterId ?? 0, options.limit ?? 1000));
+    return Promise.resolve(
+      this.guard(() => this.deadLetters.list(options.afterId ?? 0, options.limit ?? 1000)),
+    );
   }
 
   countDeadLetters(): Promise<number> {
-    return Promise.resolve(this.deadLetters.count());
+    return Promise.resolve(this.guard(() => this.deadLetters.count()));
   }
 
   deleteDeadLetters(ids: number[]): Promise<void> {
-    this.db.transaction(() => this.deadLetters.delete(ids))();
+    this.write(() => this.deadLetters.delete(ids));
     return Promise.resolve();
   }
 
   requeue(records: RecordToBuffer[], deadLetterIds: number[]): Promise<void> {
-    const bytes = this.db.transaction(() => {
+    const bytes = this.write(() => {
       const b = this.buffer.append(records, []);
       this.deadLetters.delete(deadLetterIds);
       return b;
-    })();
+    });
     this.buffer.added(bytes);
     return Promise.resolve();
   }
 
   pluginGet(scope: string, key: string): unknown {
-    const row = this.stmts.pluginGet.get(scope, key);
+    const row = this.guard(() => this.stmts.pluginGet.get(scope, key));
     return row ? (JSON.parse(row.value) as unknown) : undefined;
   }
 
   pluginSet(scope: string, key: string, value: unknown): void {
-    this.stmts.pluginSet.run(scope, key, JSON.stringify(value));
+    this.guard(() => this.stmts.pluginSet.run(scope, key, JSON.stringify(value)));
   }
 
   /** Every plugin key-value entry (a few per plugin instance): what a store on another thread caches. */
   pluginEntries(): { scope: string; key: string; value: unknown }[] {
-    return this.db
-      .prepare<[], { scope: string; key: string; value: string }>(
-        "SELECT scope, key, value FROM plugin_state",
-      )
-      .all()
-      .map((r) => ({ scope: r.scope, key: r.key, value: JSON.parse(r.value) as unknown }));
+    return this.guard(() =>
+      this.db
+        .prepare<[], { scope: string; key: string; value: string }>(
+          "SELECT scope, key, value FROM plugin_state",
+        )
+        .all(),
+    ).map((r) => ({ scope: r.scope, key: r.key, value: JSON.parse(r.value) as unknown }));
   }
 
   close(): Promise<void> {

@@ -94,8 +94,13 @@ describe.each(backends)("StateStore contract: %s", (_name, open) => {
     const page = await s.listDeadLetters({ limit: 1, afterId: all[0]!.id });
     expect(page.map((d) => d.reason)).toEqual(["two"]);
 
-    await s.requeue([record("a", 9)], [all[1]!.id]);
-    expect((await s.buffer.read("a", 0, 10)).map((r) => r.id)).toEqual(["a-1", "a-9"]);
+    // A replayed record goes back to the SIEM mapping (lane) it failed in; a pulled one is for every lane.
+    await s.requeue([{ ...record("a", 9), lane: "a.to-siem" }], [all[1]!.id]);
+    const buffered = await s.buffer.read("a", 0, 10);
+    expect(buffered.map((r) => [r.id, r.lane ?? null])).toEqual([
+      ["a-1", null],
+      ["a-9", "a.to-siem"],
+    ]);
     await s.deleteDeadLetters([all[0]!.id]);
     expect((await s.listDeadLetters()).map((d) => d.reason)).toEqual(["three"]);
   });
@@ -174,6 +179,16 @@ describe.each(backends)("StateStore contract: %s", (_name, open) => {
     expect(await again.getCheckpoint("a")).toBe(1);
     expect(await again.buffer.read("a", 0, 10)).toHaveLength(1);
     expect(again.buffer.sizeBytes()).toBe(record("a", 1).dataJson.length);
+  });
+
+  it("fails to open a damaged database with LS_ERR_STATE_CORRUPT, naming the file", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ls-store-"));
+    fs.writeFileSync(path.join(dir, "state.db"), Buffer.alloc(8192, 0xde));
+    dirs.push(dir);
+    // (The SQLite store opens synchronously: its failure is a throw, taken here as a rejection.)
+    const opened = Promise.resolve().then(() => open(dir));
+    await expect(opened).rejects.toMatchObject({ code: ERROR_CODES.STATE_CORRUPT });
+    await expect(opened).rejects.toThrow(path.join(dir, "state.db"));
   });
 
   it("fails calls once closed", async () => {

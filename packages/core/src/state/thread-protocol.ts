@@ -59,6 +59,7 @@ export interface RecordColumns {
   data: Uint8Array;
   dataEnd: Uint32Array;
   origin: (string | undefined)[];
+  lane: (string | undefined)[];
 }
 
 /** The columns of `records`, and the buffers to transfer with them. */
@@ -83,6 +84,7 @@ export function toColumns(records: readonly RecordToBuffer[]): {
     data,
     dataEnd,
     origin: new Array<string | undefined>(n),
+    lane: new Array<string | undefined>(n),
   };
   let end = 0;
   for (let i = 0; i < n; i++) {
@@ -95,6 +97,7 @@ export function toColumns(records: readonly RecordToBuffer[]): {
     end += data.write(r.dataJson, end, "utf8");
     c.dataEnd[i] = end;
     c.origin[i] = r.origin;
+    c.lane[i] = r.lane;
   }
   return { columns: c, transfer: [bytes, time.buffer, dataEnd.buffer] };
 }
@@ -113,6 +116,7 @@ export function fromColumns(c: RecordColumns): RecordToBuffer[] {
       time: c.time[i]!,
       dataJson: data.toString("utf8", start, end),
       origin: c.origin[i],
+      lane: c.lane[i],
     };
     start = end;
   }
