@@ -13,6 +13,7 @@ export class EngineMetrics {
   readonly backlog: Gauge<"siem_mapping">;
   readonly bufferBytes: Gauge;
   readonly destinationState: Gauge<"destination">;
+  readonly invalidUtf8: Counter<"source">;
   private readonly pluginCounters = new Map<string, Counter>();
   private collectingDefaults = false;
 
@@ -46,6 +47,12 @@ export class EngineMetrics {
       labelNames: ["destination"],
       registers: [this.registry],
     });
+    this.invalidUtf8 = new Counter({
+      name: "logshipper_invalid_utf8_total",
+      help: "Records and malformed inputs per source that held invalid UTF-8 (decoded with U+FFFD in its place)",
+      labelNames: ["source"],
+      registers: [this.registry],
+    });
   }
 
   forPlugin(scope: string): Metrics {
@@ -67,8 +74,15 @@ export class EngineMetrics {
     };
   }
 
-  /** Serve `/metrics` and `/healthz`. Resolves with the server once it listens. */
-  serve(port: number, host = "127.0.0.1", healthy: () => boolean = () => true): Promise<http.Server> {
+  /**
+   * Serve `/metrics` and `/healthz` (200 or 503 with the JSON of `health()`, see engine/health.ts). Resolves
+   * with the server once it listens.
+   */
+  serve(
+    port: number,
+    host = "127.0.0.1",
+    health: () => { status: string } = () => ({ status: "ok" }),
+  ): Promise<http.Server> {
     // Process metrics (CPU, memory, event loop lag, GC) only when someone can read them: collecting them
     // observes every garbage collection.
     if (!this.collectingDefaults) collectDefaultMetrics({ register: this.registry, prefix: "logshipper_" });
@@ -86,9 +100,9 @@ export class EngineMetrics {
             res.end(String(error));
           });
       } else if (req.url === "/healthz") {
-        const ok = healthy();
-        res.writeHead(ok ? 200 : 503, { "content-type": "text/plain" });
-        res.end(ok ? "ok\n" : "unhealthy\n");
+        const report = health();
+        res.writeHead(report.status === "ok" ? 200 : 503, { "content-type": "application/json" });
+        res.end(`${JSON.stringify(report)}\n`);
       } else {
         res.writeHead(404);
         res.end();

@@ -1,9 +1,17 @@
-/** One running destination: its plugin instance, effective limits, pause state and dedup claims. */
+/** One running destination: its plugin instance, effective limits, health (pause, failures) and dedup claims. */
 import type { DestinationConfig } from "../config/load.js";
 import type { Destination, DestinationLimits, Logger } from "../sdk/types.js";
 
 /** Default batch age when neither the plugin nor the configuration sets one. */
 const DEFAULT_MAX_AGE_MS = 1000;
+
+/** The last failed attempt of a destination, reported by /healthz until an attempt succeeds. */
+export interface DestinationFailure {
+  code: string;
+  message: string;
+  /** When the failures began (ms since the epoch). */
+  since: number;
+}
 
 export class DestinationRuntime {
   readonly name: string;
@@ -12,6 +20,8 @@ export class DestinationRuntime {
   /** Ids some lane holds in a pending or in-flight batch, so two SIEM mappings never send one event twice. */
   private readonly claims = new Map<string, string>();
   pausedReason: string | undefined;
+  /** Set by a failed attempt (paused or retried), cleared by a successful one. */
+  lastFailure: DestinationFailure | undefined;
 
   constructor(
     readonly config: DestinationConfig,
@@ -56,7 +66,13 @@ export class DestinationRuntime {
     for (const id of ids) if (this.claims.get(id) === lane) this.claims.delete(id);
   }
 
-  pause(reason: string): void {
+  /** A failed attempt that is retried: the destination is failing until an attempt succeeds. */
+  failed(code: string | undefined, message: string, now = Date.now()): void {
+    this.lastFailure = { code: code ?? "unknown", message, since: this.lastFailure?.since ?? now };
+  }
+
+  pause(reason: string, code?: string): void {
+    this.failed(code, reason);
     if (this.pausedReason === undefined) {
       this.logger.error({ reason }, "destination paused; its data is kept");
       this.onPauseChange(true);
@@ -65,6 +81,7 @@ export class DestinationRuntime {
   }
 
   resume(): void {
+    this.lastFailure = undefined;
     if (this.pausedReason !== undefined) {
       this.logger.info({}, "destination resumed");
       this.onPauseChange(false);

@@ -96,11 +96,12 @@ async function failedAttempt(
   const code = (error as { code?: string }).code;
   const known = classified(error);
   if (known?.kind === "config") {
-    dest.pause(known.message);
+    dest.pause(known.message, known.code);
     await sleep(dest.config.core.retry.pauseDelay, signal);
     return;
   }
   const hint = error instanceof PartialFailure ? error.retryAfterMs : (known?.retryAfterMs ?? 0);
+  dest.failed(code, error.message);
   dest.logger.warn(
     { attempt: attemptNumber, records, code, error: error.message, retryAfterMs: hint },
     "send failed; retrying",

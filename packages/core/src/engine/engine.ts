@@ -8,6 +8,7 @@ import { openSqliteState } from "../state/sqlite.js";
 import { lockState } from "../state/lock.js";
 import { ThreadedStateStore } from "../state/threaded.js";
 import { Notifier } from "./notifier.js";
+import { serveMetrics } from "./health.js";
 import { emptyPipeline, pruneBuffer, wirePipeline, type Pipeline } from "./pipeline.js";
 import { bufferPressure } from "./pressure.js";
 import { formatSummary, type LaneStats } from "./stats.js";
@@ -89,7 +90,8 @@ export class Engine {
     let ingestDone = false;
     try {
       // Inside the try: a busy metrics port must still release the state lock and close the store.
-      if (options.metricsPort !== undefined) server = await this.metrics.serve(options.metricsPort);
+      if (options.metricsPort !== undefined)
+        server = await serveMetrics(this.metrics, options.metricsPort, pipeline.destinations, this);
       await wirePipeline(pipeline, {
         config: this.config,
         logger: this.logger,

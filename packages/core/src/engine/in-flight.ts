@@ -10,6 +10,7 @@ import { sleep } from "../sdk/sleep.js";
 import type { DestinationRuntime } from "./destination-runtime.js";
 import { deliver, DeliveryInterrupted, type DeliveryResult } from "./dispatcher.js";
 import { JsonOutputRecord } from "./output-record.js";
+import { DeadLetterLog } from "./dead-letter-log.js";
 
 export interface PendingBatch {
   records: OutputRecord[];
@@ -45,6 +46,7 @@ export class InFlightBatches {
     private readonly store: StateStore,
     private readonly log: Logger,
     private readonly now: () => number,
+    private readonly deadLetterLog = new DeadLetterLog(log),
   ) {}
 
   get size(): number {
@@ -123,8 +125,8 @@ export class InFlightBatches {
     const { dest } = this;
     const deadLetters = [...batch.deadLetters];
     for (const r of settled.result.rejected) {
-      this.log.warn(
-        { recordId: r.record.id, code: r.code, reason: r.reason },
+      this.deadLetterLog.note(
+        { stage: "send", code: r.code, recordId: r.record.id, reason: r.reason },
         "record rejected by destination",
       );
       deadLetters.push({

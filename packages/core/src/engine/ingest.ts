@@ -7,10 +7,13 @@ import type { SourceConfig } from "../config/load.js";
 import { ERROR_CODES } from "../error-codes.js";
 import type { EngineMetrics } from "../metrics.js";
 import type { DeadLetterInput, RecordToBuffer, StateStore } from "../state/interfaces.js";
-import type { Logger, Source, SourceBatch } from "../sdk/types.js";
+import type { Logger, RecordInput, RejectedInput, Source, SourceBatch } from "../sdk/types.js";
+import { DeadLetterLog } from "./dead-letter-log.js";
+import { InvalidUtf8Log } from "./invalid-utf8-log.js";
 import type { Lane } from "./lane.js";
 import { expressionId, normalize } from "./normalize.js";
 import { RecentRecord, type RecentRecords } from "./recent.js";
+import { MAX_RECORD_DEPTH, jsonTextTooDeep, valueTooDeep } from "./record-depth.js";
 import { sleep } from "../sdk/sleep.js";
 
 /** Batches of a read-ahead source that may be committing while the next is prepared. */
@@ -68,6 +71,8 @@ export class SourceRunner {
   rejected = 0;
   failed: Error | undefined;
   private readonly log: Logger;
+  private readonly deadLetterLog: DeadLetterLog;
+  private readonly invalidUtf8: InvalidUtf8Log;
 
   constructor(
     readonly config: SourceConfig,
@@ -76,9 +81,19 @@ export class SourceRunner {
     private readonly env: IngestEnvironment,
   ) {
     this.log = env.logger.child({ source: config.name });
+    this.deadLetterLog = new DeadLetterLog(this.log);
+    this.invalidUtf8 = new InvalidUtf8Log(this.log, env.metrics.invalidUtf8.labels({ source: config.name }));
   }
 
   async run(signal: AbortSignal, once: boolean): Promise<void> {
+    try {
+      await this.pullUntilStopped(signal, once);
+    } finally {
+      this.deadLetterLog.flush();
+    }
+  }
+
+  private async pullUntilStopped(signal: AbortSignal, once: boolean): Promise<void> {
     while (!signal.aborted) {
       try {
         const checkpoint = await this.env.store.getCheckpoint(this.config.name);
@@ -170,7 +185,13 @@ export class SourceRunner {
     let filtered = 0;
     // Counted per batch, not per record.
     const filteredBy = lanes.map(() => 0);
+    const rejects = (batch.rejects ?? []).map((r) => this.rejectedInput(r));
     for (const input of batch.records) {
+      if (input.invalidUtf8) this.invalidUtf8.note(input.origin);
+      if (input.json !== undefined ? jsonTextTooDeep(input.json) : valueTooDeep(input.data)) {
+        rejects.push(this.tooDeep(input));
+        continue;
+      }
       const record = normalize(
         input,
         config,
@@ -210,23 +231,49 @@ export class SourceRunner {
     }
     // Inputs the prefilter skipped were pulled and filtered out, for every SIEM mapping of the source.
     const skipped = batch.skipped ?? 0;
+    const tooDeep = rejects.length - (batch.rejects?.length ?? 0);
     lanes.forEach((lane, l) => {
-      lane.count("pulled", batch.records.length + skipped);
+      lane.count("pulled", batch.records.length - tooDeep + skipped);
       lane.count("filtered", filteredBy[l]! + skipped);
     });
     filtered += skipped;
-    const rejects: DeadLetterInput[] = (batch.rejects ?? []).map((r) => {
-      this.log.warn({ origin: r.origin, reason: r.reason }, "malformed input kept as a dead letter");
-      return {
-        stage: "ingest",
-        source: config.name,
-        origin: r.origin,
-        code: ERROR_CODES.INPUT_MALFORMED,
-        reason: r.reason,
-        payload: r.raw.length > MAX_REJECT_BYTES ? r.raw.slice(0, MAX_REJECT_BYTES) : r.raw,
-      };
-    });
     return { toBuffer, rejects, recent, filtered, checkpoint: batch.checkpoint };
+  }
+
+  /** The dead letter of an input the source could not parse. */
+  private rejectedInput(r: RejectedInput): DeadLetterInput {
+    if (r.invalidUtf8) this.invalidUtf8.note(r.origin);
+    return this.ingestDeadLetter(ERROR_CODES.INPUT_MALFORMED, r.origin, r.reason, r.raw);
+  }
+
+  /** The dead letter of a record nested too deep to be handled (see record-depth.ts). */
+  private tooDeep(input: RecordInput): DeadLetterInput {
+    let raw = input.json;
+    try {
+      raw ??= JSON.stringify(input.data);
+    } catch {
+      raw = ""; // Too deep even to serialise: the origin says where it is.
+    }
+    const reason = `record nests objects and arrays more than ${MAX_RECORD_DEPTH} levels deep`;
+    return this.ingestDeadLetter(ERROR_CODES.RECORD_TOO_DEEP, input.origin, reason, raw);
+  }
+
+  private ingestDeadLetter(
+    code: string,
+    origin: string | undefined,
+    reason: string,
+    raw: string,
+  ): DeadLetterInput {
+    const what = code === ERROR_CODES.INPUT_MALFORMED ? "malformed input" : "record too deep";
+    this.deadLetterLog.note({ stage: "ingest", code, origin, reason }, `${what} kept as a dead letter`);
+    return {
+      stage: "ingest",
+      source: this.config.name,
+      origin,
+      code,
+      reason,
+      payload: raw.length > MAX_REJECT_BYTES ? raw.slice(0, MAX_REJECT_BYTES) : raw,
+    };
   }
 
   private commit(selection: Selection): Promise<void> {

@@ -14,6 +14,7 @@ import type { DestinationRuntime } from "./destination-runtime.js";
 import { DeliveryInterrupted } from "./dispatcher.js";
 import { InFlightBatches, recordPayload, type CommitOutcome, type PendingBatch } from "./in-flight.js";
 import type { RecentRecord, RecentRecords } from "./recent.js";
+import { DeadLetterLog } from "./dead-letter-log.js";
 import { JsonArena } from "./json-arena.js";
 import { JsonOutputRecord } from "./output-record.js";
 import { emptyStats, type LaneStats } from "./stats.js";
@@ -55,6 +56,7 @@ export class Lane {
   private readonly inFlight: InFlightBatches;
   private pending: PendingBatch;
   private readonly log: Logger;
+  private readonly deadLetterLog: DeadLetterLog;
   /** The JSON of the records this lane's batches hold. */
   private readonly arena = new JsonArena();
 
@@ -66,7 +68,9 @@ export class Lane {
     this.name = config.name;
     this.log = env.logger.child({ siemMapping: config.name });
     this.pending = this.emptyBatch(0);
-    this.inFlight = new InFlightBatches(config.name, destination, env.store, this.log, env.now);
+    this.deadLetterLog = new DeadLetterLog(this.log);
+    const { store, now } = env;
+    this.inFlight = new InFlightBatches(config.name, destination, store, this.log, now, this.deadLetterLog);
   }
 
   /** Counts locally; `publishMetrics` hands the counts to prom-client once per chunk, not per record. */
@@ -148,6 +152,7 @@ export class Lane {
         "shutdown interrupted a delivery; its batch stays buffered and is sent on the next run",
       );
     } finally {
+      this.deadLetterLog.flush();
       this.env.recent.unfollow(this.name);
       this.destination.release(
         [...this.pending.records.map((r) => r.id), ...this.inFlight.heldIds()],
@@ -312,10 +317,10 @@ export class Lane {
 
   private deadLetter(row: BufferedRecord, stage: "mapping" | "output", error: unknown): DeadLetterInput {
     const e = error as { code?: string; message?: string };
-    this.log.warn(
-      { recordId: row.id, origin: row.origin, code: e.code, reason: e.message },
-      `record dead-lettered at ${stage}`,
-    );
+    const code = e.code ?? ERROR_CODES.MAPPING_EVAL;
+    const reason = e.message ?? String(error);
+    const note = { stage, code, recordId: row.id, origin: row.origin, reason };
+    this.deadLetterLog.note(note, `record dead-lettered at ${stage}`);
     return {
       stage,
       source: row.source,
@@ -323,8 +328,8 @@ export class Lane {
       destination: this.destination.name,
       recordId: row.id,
       origin: row.origin ?? undefined,
-      code: e.code ?? ERROR_CODES.MAPPING_EVAL,
-      reason: e.message ?? String(error),
+      code,
+      reason,
       payload: recordPayload(row, row.dataJson),
     };
   }

@@ -1,7 +1,10 @@
 /**
  * The line formats: `ndjson` (one JSON object per line) and `members` (each line the members of an object
  * without its braces). Lines are split on 0x0A in the Buffer; each is decoded and JSON.parsed on its own.
+ * A line that is not valid UTF-8 is decoded with U+FFFD for each bad sequence and its event says so
+ * (`invalidUtf8`), for core to count and report.
  */
+import { isUtf8 } from "node:buffer";
 import {
   CR,
   NL,
@@ -14,6 +17,11 @@ import {
   type ModeParser,
 } from "./mode-parser.js";
 import type { ParseEvent, ParsePosition, ParsedRecord } from "./types.js";
+
+/** Whether decoding buf[start, end) to `text` replaced bytes: only text holding U+FFFD needs the byte check. */
+function decodedInvalid(text: string, buf: Buffer, start: number, end: number): boolean {
+  return text.includes("\uFFFD") && !isUtf8(buf.subarray(start, end));
+}
 
 export class LineParser implements ModeParser {
   private pending: Buffer[] = [];
@@ -121,11 +129,17 @@ export class LineParser implements ModeParser {
       this.skipped++;
       return;
     }
+    const invalid = decodedInvalid(text, buf, start, end);
+    const before = out.length;
     const value =
       this.mode === "members" ? this.parseMembers(text, lineNo, out) : this.parseObject(text, lineNo, out);
-    if (value === undefined) return;
+    if (value === undefined) {
+      if (invalid && out.length > before) out[out.length - 1]!.invalidUtf8 = true;
+      return;
+    }
     const record: ParsedRecord = { kind: "record", value, line: lineNo, next: this.position };
     if (this.mode === "ndjson") record.text = text;
+    if (invalid) record.invalidUtf8 = true;
     out.push(record);
   }
 

@@ -35,6 +35,8 @@ export interface ParsedRecord {
   line: number;
   /** Position just after the item (after its newline for line formats). */
   next: ParsePosition;
+  /** Line formats: the item's bytes were not valid UTF-8 (each bad sequence decoded as U+FFFD). */
+  invalidUtf8?: true;
 }
 
 export interface ParseFailure {
@@ -45,6 +47,8 @@ export interface ParseFailure {
   /** The item's text, truncated to {@link MAX_RAW_CHARS} characters. */
   raw: string;
   next: ParsePosition;
+  /** Line formats: the item's bytes were not valid UTF-8 (see ParsedRecord.invalidUtf8). */
+  invalidUtf8?: true;
 }
 
 export type ParseEvent = ParsedRecord | ParseFailure;

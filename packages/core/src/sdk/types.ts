@@ -31,6 +31,8 @@ export interface RecordInput {
   origin?: string;
   /** The exact JSON text of `data`, when the source has it (an NDJSON line): saves serialising it again. */
   json?: string;
+  /** The input held invalid UTF-8, decoded as U+FFFD: counted and logged once per object by core. */
+  invalidUtf8?: true;
 }
 
 /** Input a source could not turn into a record. Core keeps it as a dead letter; the batch goes on. */
@@ -41,6 +43,8 @@ export interface RejectedInput {
   reason: string;
   /** The raw text (possibly truncated by core before it is stored). */
   raw: string;
+  /** The input held invalid UTF-8, decoded as U+FFFD (see RecordInput.invalidUtf8). */
+  invalidUtf8?: true;
 }
 
 /** One pull step: records and the checkpoint that is committed with them, atomically. */

@@ -93,7 +93,8 @@ export const DEFAULT_SOURCE_LIMITS: SourceLimits = {
 /** One item of an object into the batch: a record, or a reject (a dead letter). */
 export function addItem(batch: SourceBatcher, item: ObjectItem): void {
   if (item.kind === "reject") {
-    batch.reject({ origin: item.origin, reason: item.reason, raw: item.raw }, item.bytes);
+    const invalid = item.invalidUtf8 && { invalidUtf8: true as const };
+    batch.reject({ origin: item.origin, reason: item.reason, raw: item.raw, ...invalid }, item.bytes);
     return;
   }
   batch.add(
@@ -102,6 +103,7 @@ export function addItem(batch: SourceBatcher, item: ObjectItem): void {
       origin: item.origin,
       ...(item.id !== undefined && { id: item.id }),
       ...(item.time !== undefined && { time: item.time }),
+      ...(item.invalidUtf8 && { invalidUtf8: true as const }),
     },
     item.bytes,
   );

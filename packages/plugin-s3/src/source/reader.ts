@@ -38,8 +38,11 @@ export interface ObjectPosition {
   end?: true | undefined;
 }
 
-/** A record or a reject, with the position just after it and about how many input bytes it took. */
-export type ObjectItem =
+/**
+ * A record or a reject, with the position just after it and about how many input bytes it took; `invalidUtf8`
+ * when its bytes were not valid UTF-8 (core counts and reports it).
+ */
+export type ObjectItem = (
   | {
       kind: "record";
       data: Record<string, unknown>;
@@ -49,7 +52,8 @@ export type ObjectItem =
       bytes: number;
       next: ObjectPosition;
     }
-  | { kind: "reject"; origin: string; reason: string; raw: string; bytes: number; next: ObjectPosition };
+  | { kind: "reject"; origin: string; reason: string; raw: string; bytes: number; next: ObjectPosition }
+) & { invalidUtf8?: true };
 
 export interface ReadTarget {
   bucket: string;
@@ -174,9 +178,10 @@ export async function* readObject(
         const origin = `${where}:${ev.line}`;
         const bytes = Math.max(0, ev.next.offset - offset);
         offset = ev.next.offset;
+        const invalid = ev.invalidUtf8 && { invalidUtf8: true as const };
         return ev.kind === "record"
-          ? { kind: "record", data: ev.value, origin, bytes, next }
-          : { kind: "reject", origin, reason: ev.reason, raw: ev.raw, bytes, next };
+          ? { kind: "record", data: ev.value, origin, bytes, next, ...invalid }
+          : { kind: "reject", origin, reason: ev.reason, raw: ev.raw, bytes, next, ...invalid };
       });
     try {
       for await (const chunk of bytes) {

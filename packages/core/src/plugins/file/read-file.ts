@@ -200,8 +200,12 @@ class FileReader {
       if (ev.kind === "record") {
         const input: RecordInput = { data: ev.value, origin };
         if (ev.text !== undefined) input.json = ev.text;
+        if (ev.invalidUtf8) input.invalidUtf8 = true;
         batcher.add(input, bytes);
-      } else batcher.reject({ origin, reason: ev.reason, raw: ev.raw }, bytes);
+      } else {
+        const invalid = ev.invalidUtf8 && { invalidUtf8: true as const };
+        batcher.reject({ origin, reason: ev.reason, raw: ev.raw, ...invalid }, bytes);
+      }
       this.setPosition(ev.next);
     }
   }
