@@ -5,6 +5,7 @@
  */
 import type { SourceConfig } from "../config/load.js";
 import { ERROR_CODES } from "../error-codes.js";
+import { stringifyJson } from "../formats/lossless-number.js";
 import type { EngineMetrics } from "../metrics.js";
 import type { DeadLetterInput, RecordToBuffer, StateStore } from "../state/interfaces.js";
 import type { Logger, RecordInput, RejectedInput, Source, SourceBatch } from "../sdk/types.js";
@@ -225,7 +226,7 @@ export class SourceRunner {
         subtype: record.subtype,
         source: record.source,
         time: record.time,
-        dataJson: input.json ?? JSON.stringify(record.data),
+        dataJson: input.json ?? stringifyJson(record.data),
         origin: input.origin,
       });
     }

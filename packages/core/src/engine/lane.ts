@@ -6,6 +6,7 @@
 import type { z } from "zod";
 import type { SiemMappingConfig } from "../config/load.js";
 import { ERROR_CODES } from "../error-codes.js";
+import { parseJson, stringifyJson } from "../formats/lossless-number.js";
 import { STAGES, type EngineMetrics, type Stage } from "../metrics.js";
 import { mapRecord, mapRecordSync } from "../mapping/index.js";
 import type { DeadLetterInput, BufferedRecord, StateStore } from "../state/interfaces.js";
@@ -221,7 +222,7 @@ export class Lane {
         subtype: row.subtype,
         source: row.source,
         time: row.time,
-        data: "data" in row ? row.data : (JSON.parse(row.dataJson) as unknown),
+        data: "data" in row ? row.data : parseJson(row.dataJson),
       };
       // Records were filtered at ingest, but the buffer is shared by every SIEM mapping of the source.
       const item: ProcessedRow = { seq: row.seq };
@@ -248,7 +249,8 @@ export class Lane {
         value = check.data;
       }
       this.count("mapped");
-      const bytes = this.arena.append(JSON.stringify(value));
+      // stringifyJson: numbers a double cannot hold (in records that have them) leave as they came.
+      const bytes = this.arena.append(stringifyJson(value, record.data));
       if (bytes > destination.limits.maxRecordBytes) {
         this.arena.dropLast();
         item.deadLetter = this.deadLetter(row, "output", {

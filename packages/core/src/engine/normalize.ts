@@ -1,14 +1,19 @@
 /** Turn a source's RecordInput into a LogRecord: id, type, subtype and time from the source's core options. */
 import { v5 as uuidv5 } from "uuid";
 import type { SourceConfig } from "../config/load.js";
+import { isLosslessNumber } from "../formats/lossless-number.js";
 import type { LogRecord, RecordInput } from "../sdk/types.js";
 
 /** Namespace of derived record ids: UUIDv5(canonical JSON of data, this namespace). */
 export const RECORD_ID_NAMESPACE = "6f1c1b1e-6c2f-5c8e-9a53-4c6f67736870";
 
-/** JSON with object keys sorted, so equal events give equal text whatever their key order. */
+/**
+ * JSON with object keys sorted, so equal events give equal text whatever their key order. A number a double
+ * cannot hold is written as its text: 9007199254740992 and 9007199254740993 are two events.
+ */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (isLosslessNumber(value)) return value.value;
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   const keys = Object.keys(value).sort();
   const parts: string[] = [];
@@ -44,6 +49,7 @@ export function getPath(data: unknown, path: string): unknown {
 
 /** Epoch seconds, epoch milliseconds (numbers or numeric strings) or ISO 8601 text, to ms. */
 export function parseEventTime(value: unknown): number | undefined {
+  if (isLosslessNumber(value)) return parseEventTime(Number(value.value));
   if (typeof value === "number" && Number.isFinite(value))
     return value < 1e11 ? Math.round(value * 1000) : value;
   if (typeof value === "string" && value.trim() !== "") {
@@ -55,9 +61,11 @@ export function parseEventTime(value: unknown): number | undefined {
   return undefined;
 }
 
+/** An id's text; a number keeps the digits it came with (a 64-bit id is a LosslessNumber). */
 function idText(value: unknown): string | undefined {
   if (typeof value === "string") return value === "" ? undefined : value;
   if (typeof value === "number" || typeof value === "bigint") return String(value);
+  if (isLosslessNumber(value)) return value.value;
   return undefined;
 }
 
@@ -75,7 +83,7 @@ export function normalize(
   let subtype = input.subtype;
   if (subtype === undefined && core.subtypeField) {
     const v = getPath(data, core.subtypeField);
-    if (typeof v === "string" || typeof v === "number") subtype = String(v);
+    if (typeof v === "string" || typeof v === "number" || isLosslessNumber(v)) subtype = String(v);
   }
   let time = input.time;
   if (time === undefined && core.timeField) time = parseEventTime(getPath(data, core.timeField));

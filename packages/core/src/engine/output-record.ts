@@ -4,6 +4,7 @@
  * as they are, and a full batch (up to a destination's byte limit, often megabytes) then costs its bytes
  * alone, outside the JavaScript heap. A destination that reads `value` sees exactly what `json` ships.
  */
+import { parseJson } from "../formats/lossless-number.js";
 import type { OutputRecord } from "../sdk/types.js";
 
 export interface OutputFields {
@@ -54,7 +55,8 @@ export class JsonOutputRecord implements OutputRecord {
   }
 
   get value(): unknown {
-    if (this.parsed === undefined) this.parsed = JSON.parse(this.json) as unknown;
+    // parseJson: a number the mapping passed through reads back as it was shipped (a LosslessNumber if need be).
+    if (this.parsed === undefined) this.parsed = parseJson(this.json);
     return this.parsed;
   }
 }

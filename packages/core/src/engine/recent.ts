@@ -6,6 +6,7 @@
  * Records are let go as soon as every lane following the source has read past them, so memory holds about
  * the distance between ingest and the slowest lane, never more than `max` records.
  */
+import { stringifyJson } from "../formats/lossless-number.js";
 import type { BufferedRecord } from "../state/interfaces.js";
 
 /**
@@ -26,7 +27,7 @@ export class RecentRecord implements BufferedRecord {
   ) {}
 
   get dataJson(): string {
-    return JSON.stringify(this.data);
+    return stringifyJson(this.data);
   }
 }
 

@@ -19,6 +19,9 @@
  * goes on. Bytes are decoded to text only per complete item, so UTF-8 sequences split across chunks are safe.
  * A UTF-8 byte order mark at the very start is skipped.
  *
+ * Numbers a double cannot hold (64-bit ids, 1e400, 1e-400, -0) are parsed as {@link LosslessNumber}s that keep
+ * their text (lossless-number.ts); {@link stringifyJson} writes them back as they came.
+ *
  * Gzip is recognised by its content (magic bytes 1f 8b), not by the name: see {@link maybeGunzip}, {@link parseStream}.
  */
 export {
@@ -38,3 +41,11 @@ export { truncateRaw } from "./mode-parser.js";
 export { isGzip, fingerprint } from "./detect.js";
 export { maybeGunzip, type ByteSource } from "./gzip.js";
 export { RecordParser, createParser, parseStream, parseBuffer } from "./record-parser.js";
+export {
+  LosslessNumber,
+  isLosslessNumber,
+  hasLosslessNumbers,
+  parseJson,
+  stringifyJson,
+  numberText,
+} from "./lossless-number.js";

@@ -1,6 +1,7 @@
 /**
  * The line formats: `ndjson` (one JSON object per line) and `members` (each line the members of an object
- * without its braces). Lines are split on 0x0A in the Buffer; each is decoded and JSON.parsed on its own.
+ * without its braces). Lines are split on 0x0A in the Buffer; each is decoded and parsed on its own (parseJson:
+ * JSON.parse, or lossless-json for a line with a number a double cannot hold).
  * A line that is not valid UTF-8 is decoded with U+FFFD for each bad sequence and its event says so
  * (`invalidUtf8`), for core to count and report.
  */
@@ -16,6 +17,7 @@ import {
   truncateRaw,
   type ModeParser,
 } from "./mode-parser.js";
+import { parseJson } from "./lossless-number.js";
 import type { ParseEvent, ParsePosition, ParsedRecord } from "./types.js";
 
 /** Whether decoding buf[start, end) to `text` replaced bytes: only text holding U+FFFD needs the byte check. */
@@ -147,7 +149,7 @@ export class LineParser implements ModeParser {
   private parseMembers(text: string, lineNo: number, out: ParseEvent[]): Record<string, unknown> | undefined {
     if (isBlank(text)) return undefined;
     try {
-      return JSON.parse(`{${text}}`) as Record<string, unknown>;
+      return parseJson(`{${text}}`) as Record<string, unknown>;
     } catch (error) {
       this.reject(out, lineNo, parseErrorReason(error), text);
       return undefined;
@@ -158,7 +160,7 @@ export class LineParser implements ModeParser {
   private parseObject(text: string, lineNo: number, out: ParseEvent[]): Record<string, unknown> | undefined {
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = parseJson(text);
     } catch (error) {
       // Parsed first, checked for blanks only when that failed: a blank line is rare, a record is not.
       if (!isBlank(text)) this.reject(out, lineNo, parseErrorReason(error), text);

@@ -1,6 +1,6 @@
 /**
  * Concatenated objects and JSON arrays: a byte scanner that tracks nesting depth and strings (strings are
- * skipped with indexOf), cuts out each top-level object or array element, and JSON.parses it. Text outside
+ * skipped with indexOf), cuts out each top-level object or array element, and parses it (parseJson). Text outside
  * any object is reported up to the end of its line.
  *
  * `push` is on the hot path of every `json` and `concatenated` read. It dispatches on the scanner's state, and
@@ -26,6 +26,7 @@ import {
   truncateRaw,
   type ModeParser,
 } from "./mode-parser.js";
+import { parseJson } from "./lossless-number.js";
 import type { ParseEvent, ParsePosition } from "./types.js";
 import { ValueBytes } from "./value-bytes.js";
 
@@ -282,7 +283,7 @@ export class StructParser implements ModeParser {
     }
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = parseJson(text);
     } catch (error) {
       this.error(out, line, parseErrorReason(error), text.trim());
       return;

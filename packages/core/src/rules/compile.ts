@@ -11,11 +11,21 @@
  *   so it holds on a missing field and, for an array, when no element matches;
  * - strings compare case-insensitively for ==, IN and LIKE; a number equals a numeric string of the same
  *   value, and a boolean the string "true" / "false"; < <= > >= are numeric when both sides are numbers or
- *   numeric strings, else lexical (by UTF-16 code unit, case-sensitive) when both are strings, else false.
+ *   numeric strings, else lexical (by UTF-16 code unit, case-sensitive) when both are strings, else false;
+ * - numbers compare exactly (rules/numbers.ts): a 64-bit id equals only itself, not its nearest double.
  */
 import type { RE2JS } from "re2js";
 import type { LogRecord } from "../sdk/types.js";
 import type { CompareOp, ConditionNode, FieldRef, Literal, RuleNode } from "./parser.js";
+import { isLosslessNumber } from "../formats/lossless-number.js";
+import {
+  asExactNumber,
+  compareExact,
+  numberKey,
+  numericExact,
+  numericKey,
+  type ExactNumber,
+} from "./numbers.js";
 import { compilePattern } from "./regex.js";
 
 export type RulePredicate = (record: LogRecord) => boolean;
@@ -23,13 +33,7 @@ export type RulePredicate = (record: LogRecord) => boolean;
 /** A test on one value found at a field path (`undefined` when the field is missing). */
 type ValueTest = (value: unknown) => boolean;
 
-const NUMERIC_RE = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
 const NON_ASCII_RE = /[^\u0000-\u007f]/; // eslint-disable-line no-control-regex
-
-/** The number a numeric string stands for, else NaN. No whitespace, hex, or "Infinity". */
-function numericValue(text: string): number {
-  return NUMERIC_RE.test(text) ? Number(text) : NaN;
-}
 
 const matchAll: RulePredicate = () => true;
 
@@ -207,11 +211,14 @@ function equalsTest(values: readonly Literal[]): ValueTest {
     const only = values[0] as Literal;
     if (only === null) return isNullish;
     if (typeof only === "string") return stringEqualsTest(only);
-    if (typeof only === "number") {
+    if (typeof only === "number" || isLosslessNumber(only)) {
+      const key = numberKey(only);
       return (value) =>
         typeof value === "number"
-          ? value === only
-          : typeof value === "string" && numericValue(value) === only;
+          ? value === key
+          : typeof value === "string"
+            ? numericKey(value) === key
+            : isLosslessNumber(value) && numberKey(value) === key;
     }
     const asText = String(only);
     return (value) =>
@@ -220,8 +227,10 @@ function equalsTest(values: readonly Literal[]): ValueTest {
   }
 
   const strings = new Set<string>(); // lower-cased; what a string value is compared with
-  const numbers = new Set<number>(); // what a number value is compared with: numbers and numeric strings
-  const numberConstants = new Set<number>(); // what a numeric string value is compared with
+  // Number keys (numbers.ts): what a number value is compared with (numbers and numeric strings), and what a
+  // numeric string value is compared with (number constants).
+  const numbers = new Set<number | string>();
+  const numberConstants = new Set<number | string>();
   const booleans = new Set<boolean>();
   let matchesNull = false;
   for (const v of values) {
@@ -229,12 +238,12 @@ function equalsTest(values: readonly Literal[]): ValueTest {
     else if (typeof v === "string") {
       const lower = v.toLowerCase();
       strings.add(lower);
-      const n = numericValue(v);
-      if (!Number.isNaN(n)) numbers.add(n);
+      const key = numericKey(v);
+      if (key !== undefined) numbers.add(key);
       if (lower === "true" || lower === "false") booleans.add(lower === "true");
-    } else if (typeof v === "number") {
-      numbers.add(v);
-      numberConstants.add(v);
+    } else if (typeof v === "number" || isLosslessNumber(v)) {
+      numbers.add(numberKey(v));
+      numberConstants.add(numberKey(v));
     } else {
       booleans.add(v);
       strings.add(String(v));
@@ -246,7 +255,7 @@ function equalsTest(values: readonly Literal[]): ValueTest {
       case "string":
         return (
           strings.has(value.toLowerCase()) ||
-          (checkNumericStrings && numberConstants.has(numericValue(value)))
+          (checkNumericStrings && hasKey(numberConstants, numericKey(value)))
         );
       case "number":
         return numbers.has(value);
@@ -255,6 +264,7 @@ function equalsTest(values: readonly Literal[]): ValueTest {
       case "undefined":
         return matchesNull;
       case "object":
+        if (isLosslessNumber(value)) return numbers.has(numberKey(value));
         return value === null && matchesNull;
       default:
         return false;
@@ -262,42 +272,54 @@ function equalsTest(values: readonly Literal[]): ValueTest {
   };
 }
 
+function hasKey(keys: Set<number | string>, key: number | string | undefined): boolean {
+  return key !== undefined && keys.has(key);
+}
+
 function stringEqualsTest(constant: string): ValueTest {
   const lower = constant.toLowerCase();
   // Lower-casing keeps the length of every string that can equal an ASCII constant, so a length check
   // rejects most values before any lower-casing (the only expanding mapping, U+0130, yields non-ASCII).
   const length = NON_ASCII_RE.test(constant) ? -1 : lower.length;
-  const number = numericValue(constant);
+  const key = numericKey(constant);
   const boolean = lower === "true" ? true : lower === "false" ? false : undefined;
   return (value) => {
     if (typeof value === "string") {
       return value === constant || ((length < 0 || value.length === length) && value.toLowerCase() === lower);
     }
-    if (typeof value === "number") return value === number;
+    if (typeof value === "number") return value === key;
+    if (isLosslessNumber(value)) return numberKey(value) === key;
     return boolean !== undefined && value === boolean;
   };
 }
 
-const ORDER: Record<Exclude<CompareOp, "==" | "!=">, (a: number | string, b: number | string) => boolean> = {
+type OrderOp = Exclude<CompareOp, "==" | "!=">;
+
+const ORDER: Record<OrderOp, (a: number | string, b: number | string) => boolean> = {
   "<": (a, b) => a < b,
   "<=": (a, b) => a <= b,
   ">": (a, b) => a > b,
   ">=": (a, b) => a >= b,
 };
 
-/** `<`, `<=`, `>`, `>=`: numeric when both sides are numbers or numeric strings, else lexical for strings. */
-function orderTest(op: Exclude<CompareOp, "==" | "!=">, constant: Literal): ValueTest {
+/** `<`, `<=`, `>`, `>=`: numeric (exact) when both sides are numbers or numeric strings, else lexical for strings. */
+function orderTest(op: OrderOp, constant: Literal): ValueTest {
   const order = ORDER[op];
   const number =
-    typeof constant === "number" ? constant : typeof constant === "string" ? numericValue(constant) : NaN;
+    asExactNumber(constant) ?? (typeof constant === "string" ? numericExact(constant) : undefined);
   const text = typeof constant === "string" ? constant : undefined;
-  const numeric = !Number.isNaN(number);
+  // Two doubles compare as doubles; a LosslessNumber on either side, by decimal value.
+  const exact = (n: ExactNumber): boolean =>
+    typeof n === "number" && typeof number === "number"
+      ? order(n, number)
+      : number !== undefined && order(compareExact(n, number), 0);
   return (value) => {
-    if (typeof value === "number") return numeric && order(value, number);
+    const n = asExactNumber(value);
+    if (n !== undefined) return exact(n);
     if (typeof value !== "string") return false;
-    if (numeric) {
-      const n = numericValue(value);
-      if (!Number.isNaN(n)) return order(n, number);
+    if (number !== undefined) {
+      const m = numericExact(value);
+      if (m !== undefined) return exact(m);
     }
     return text !== undefined && order(value, text);
   };
@@ -308,7 +330,7 @@ function likeTest(constant: string): ValueTest {
   const lower = constant.toLowerCase();
   return (value) => {
     if (typeof value === "string") return value.toLowerCase().includes(lower);
-    if (typeof value === "number" || typeof value === "boolean")
+    if (typeof value === "number" || typeof value === "boolean" || isLosslessNumber(value))
       return String(value).toLowerCase().includes(lower);
     return false;
   };
@@ -318,7 +340,8 @@ function likeTest(constant: string): ValueTest {
 function matchesTest(pattern: RE2JS): ValueTest {
   return (value) => {
     if (typeof value === "string") return pattern.test(value);
-    if (typeof value === "number" || typeof value === "boolean") return pattern.test(String(value));
+    if (typeof value === "number" || typeof value === "boolean" || isLosslessNumber(value))
+      return pattern.test(String(value));
     return false;
   };
 }

@@ -10,11 +10,14 @@
  *              | field ("MATCHES" | "NOT MATCHES") string | field ("EXISTS" | "NOT EXISTS")
  *   cmp       := "==" | "=" | "Is equal" | "!=" | "Is not equal" | "<" | "<=" | ">" | ">="
  */
+import type { LosslessNumber } from "../formats/lossless-number.js";
 import { RuleSyntaxError, type SourcePosition } from "./errors.js";
 import { Lexer, type Token } from "./lexer.js";
+import { exactFromText } from "./numbers.js";
 import { compilePattern } from "./regex.js";
 
-export type Literal = string | number | boolean | null;
+/** A number literal is a double when one holds its value exactly, else a LosslessNumber (rules/numbers.ts). */
+export type Literal = string | number | LosslessNumber | boolean | null;
 
 export type MetaField = "type" | "subtype" | "source" | "id";
 
@@ -307,7 +310,7 @@ class Parser {
         return token.value;
       case "number":
         this.advance();
-        return token.num;
+        return exactFromText(token.raw);
       case "word": {
         const literal = token.keyword === "TRUE" || token.keyword === "FALSE" || token.keyword === "NULL";
         if (literal && !ordered) {

@@ -6,6 +6,7 @@
 import { formatUtc } from "./datetime.js";
 import type { Env } from "./env.js";
 import { each, filter, map, reduce, sift, single, sort } from "./hof.js";
+import { losslessArguments } from "./lossless.js";
 import { fastSignature, NATIVES, type NativeDefinition } from "./natives.js";
 import { stringify } from "./operators.js";
 import { partialNative } from "./partial.js";
@@ -75,7 +76,9 @@ function makeBuiltin(name: string, def: NativeDefinition): CompiledFn {
   const impl = nativeImpl(name, def);
   const signature = def.signature;
   const fits = fastSignature(signature);
-  const fn = functionValue("object", def.arity, (args, input, env) => {
+  const numbers = losslessArguments(name); // LosslessNumbers as doubles, for built-ins that compute
+  const fn = functionValue("object", def.arity, (callArgs, input, env) => {
+    const args = numbers === undefined ? callArgs : numbers(callArgs);
     const validated =
       signature === undefined || (fits !== undefined && fits(args)) ? args : signature.validate(args, input);
     return impl(env, validated);

@@ -6,6 +6,7 @@
 import { apply, compose } from "./calls.js";
 import { Env } from "./env.js";
 import { jerror } from "./errors.js";
+import { toDouble } from "./lossless.js";
 import { isFunction, isNumeric, toBoolean } from "./sequence.js";
 import type { AstNode } from "../ast.js";
 import type { Code, Sequence } from "./types.js";
@@ -17,7 +18,7 @@ export function literal(value: unknown): Code {
 /** `-x`: D1002 for anything but a number. */
 export function negate(operand: Code, position: number | undefined): Code {
   return (input, env) => {
-    const value = operand(input, env);
+    const value = toDouble(operand(input, env)); // a LosslessNumber negates as its nearest double
     if (value === undefined) return undefined;
     if (isNumeric(value)) return -value;
     throw jerror("D1002", { position, token: "-", value });

@@ -4,6 +4,7 @@
  * anywhere in the right side) takes the operator's position and token.
  */
 import { jerror } from "./errors.js";
+import { isLosslessNumber, losslessOrder, toDouble } from "./lossless.js";
 import { deepEqual, isFunction, isNumeric, toBoolean } from "./sequence.js";
 import type { Code, Sequence } from "./types.js";
 
@@ -18,6 +19,9 @@ export function at(err: unknown, position: number | undefined, token: unknown): 
 }
 
 function numeric(lhs: unknown, rhs: unknown, op: string): number | undefined {
+  // A number a double cannot hold computes as its nearest double (lossless.ts).
+  lhs = toDouble(lhs);
+  rhs = toDouble(rhs);
   if (lhs !== undefined && !isNumeric(lhs)) throw jerror("T2001", { value: lhs });
   if (rhs !== undefined && !isNumeric(rhs)) throw jerror("T2002", { value: rhs });
   if (lhs === undefined || rhs === undefined) return undefined;
@@ -36,6 +40,10 @@ function numeric(lhs: unknown, rhs: unknown, op: string): number | undefined {
 }
 
 function compare(lhs: unknown, rhs: unknown, op: string): boolean | undefined {
+  if (isLosslessNumber(lhs) || isLosslessNumber(rhs)) {
+    const exact = losslessOrder(lhs, rhs, op);
+    if (exact !== "mismatch") return exact;
+  }
   const ltype = typeof lhs;
   const rtype = typeof rhs;
   const lcomparable = ltype === "undefined" || ltype === "string" || ltype === "number";
@@ -63,6 +71,7 @@ function compare(lhs: unknown, rhs: unknown, op: string): boolean | undefined {
 export function stringify(arg: unknown, prettify = false): string | undefined {
   if (arg === undefined) return undefined;
   if (typeof arg === "string") return arg;
+  if (isLosslessNumber(arg)) return arg.value;
   if (typeof arg === "number" && Number.isFinite(arg)) {
     return String(Number.isInteger(arg) ? arg : Number(arg.toPrecision(15)));
   }

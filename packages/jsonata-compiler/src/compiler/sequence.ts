@@ -5,6 +5,7 @@
  * compiled code sees and produces the same arrays.
  */
 import { jerror } from "./errors.js";
+import { isLosslessNumber, losslessEqual, losslessIsZero } from "./lossless.js";
 import type { Obj, Sequence } from "./types.js";
 
 export function createSequence(...items: unknown[]): Sequence {
@@ -68,6 +69,7 @@ export function toBoolean(arg: unknown): boolean | undefined {
     return false;
   }
   if (isNumeric(arg)) return arg !== 0;
+  if (isLosslessNumber(arg)) return !losslessIsZero(arg);
   if (arg !== null && typeof arg === "object" && !isFunction(arg)) return Object.keys(arg).length > 0;
   return false;
 }
@@ -84,6 +86,7 @@ export function append(arg1: unknown, arg2: unknown): unknown {
 /** `utils.isDeepEqual`. */
 export function deepEqual(lhs: unknown, rhs: unknown): boolean {
   if (lhs === rhs) return true;
+  if (isLosslessNumber(lhs) || isLosslessNumber(rhs)) return losslessEqual(lhs, rhs);
   if (typeof lhs === "object" && typeof rhs === "object" && lhs !== null && rhs !== null) {
     if (Array.isArray(lhs) && Array.isArray(rhs)) {
       if (lhs.length !== rhs.length) return false;

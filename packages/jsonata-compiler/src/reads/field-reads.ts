@@ -2,6 +2,7 @@
  * The fields an expression reads, as a trie of field paths, and the "unmapped fields" of an input: a copy of
  * it without those fields.
  */
+import { isLosslessNumber } from "../compiler/lossless.js";
 
 /** A field path in the input: `[]` is the whole input, `["user", "name"]` is `user.name`. */
 export type FieldPath = readonly string[];
@@ -60,7 +61,8 @@ export class FieldReads {
 const REMOVED = Symbol("removed");
 
 function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  // A LosslessNumber (a number a double cannot hold) is a leaf, not an object with fields.
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !isLosslessNumber(value);
 }
 
 function stripValue(value: unknown, node: TrieNode): unknown {
