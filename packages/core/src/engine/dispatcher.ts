@@ -6,7 +6,7 @@
 import pRetry, { AbortError } from "p-retry";
 import { ERROR_CODES } from "../error-codes.js";
 import { DestinationError } from "../sdk/errors.js";
-import type { OutputRecord, RecordOutcome } from "../sdk/types.js";
+import type { OutputRecord, RecordOutcome, SendResult } from "../sdk/types.js";
 import type { DestinationRuntime } from "./destination-runtime.js";
 import { sleep } from "../sdk/sleep.js";
 
@@ -37,6 +37,26 @@ function classified(error: unknown): DestinationError | undefined {
     if (e.kind === "retryable" || e.kind === "permanent" || e.kind === "config") return e as DestinationError;
   }
   return undefined;
+}
+
+/**
+ * The plugin's send, cut at the shutdown deadline (`signal`): a plugin that does not honour the signal must not
+ * hold the process. The send may go on in the background; its outcome is ignored and the batch stays buffered.
+ */
+function sendUntilAborted(
+  dest: DestinationRuntime,
+  records: OutputRecord[],
+  signal: AbortSignal,
+): Promise<SendResult> {
+  if (signal.aborted) return Promise.reject(new DeliveryInterrupted("shutdown"));
+  let onAbort = () => undefined as void;
+  const cut = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new DeliveryInterrupted("shutdown deadline: the send was cut"));
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  const sent = (async () => dest.instance.send(records, signal))();
+  sent.catch(() => undefined); // a late failure of a send that was cut
+  return Promise.race([sent, cut]).finally(() => signal.removeEventListener("abort", onAbort));
 }
 
 class PartialFailure extends Error {
@@ -92,7 +112,8 @@ async function failedAttempt(
   attemptNumber: number,
   records: number,
 ): Promise<void> {
-  if (signal.aborted) throw new DeliveryInterrupted("shutdown");
+  // Stopping: the batch stays buffered for the next run rather than being retried past the stop.
+  if (signal.aborted || dest.stopSignal.aborted) throw new DeliveryInterrupted("shutdown");
   const code = (error as { code?: string }).code;
   const known = classified(error);
   if (known?.kind === "config") {
@@ -122,6 +143,13 @@ export async function deliver(
   options: DeliverOptions,
 ): Promise<DeliveryResult> {
   const { signal } = options;
+  // The waits between attempts also end when the run stops (a send itself only at the deadline, `signal`). A
+  // batch handed over after the stop (the last one, delivered at shutdown) still gets its one attempt.
+  const waits = new AbortController();
+  const endWaits = () => waits.abort();
+  signal.addEventListener("abort", endWaits, { once: true });
+  if (!dest.stopSignal.aborted) dest.stopSignal.addEventListener("abort", endWaits, { once: true });
+  if (signal.aborted) waits.abort();
   const acked: OutputRecord[] = [];
   const rejected: Rejected[] = [];
   const retry = dest.config.core.retry;
@@ -131,7 +159,7 @@ export async function deliver(
     if (signal.aborted) throw new AbortError(new DeliveryInterrupted("shutdown"));
     let result;
     try {
-      result = await dest.instance.send(remaining, signal);
+      result = await sendUntilAborted(dest, remaining, signal);
     } catch (error) {
       if (signal.aborted) throw new AbortError(new DeliveryInterrupted("shutdown"));
       const known = classified(error);
@@ -163,14 +191,20 @@ export async function deliver(
     minTimeout: retry.initialDelay,
     maxTimeout: retry.maxDelay,
     randomize: true,
-    signal,
+    signal: waits.signal,
     onFailedAttempt: ({ error, attemptNumber }) =>
-      failedAttempt(dest, signal, error, attemptNumber, remaining.length),
+      failedAttempt(dest, waits.signal, error, attemptNumber, remaining.length),
     // A pause is not a retry: it must not grow the backoff of the next real failure.
     shouldConsumeRetry: ({ error }) => classified(error)?.kind !== "config",
-  }).catch((error: unknown) => {
-    if (signal.aborted || error instanceof DeliveryInterrupted) throw new DeliveryInterrupted("shutdown");
-    throw error;
-  });
+  })
+    .catch((error: unknown) => {
+      if (waits.signal.aborted || error instanceof DeliveryInterrupted)
+        throw new DeliveryInterrupted("shutdown");
+      throw error;
+    })
+    .finally(() => {
+      signal.removeEventListener("abort", endWaits);
+      dest.stopSignal.removeEventListener("abort", endWaits);
+    });
   return { acked, rejected };
 }

@@ -100,7 +100,8 @@ export class InFlightBatches {
           },
         });
       } catch (error) {
-        if (error instanceof DeliveryInterrupted || signal.aborted) throw new DeliveryInterrupted("shutdown");
+        if (error instanceof DeliveryInterrupted || signal.aborted || dest.stopSignal.aborted)
+          throw new DeliveryInterrupted("shutdown");
         this.log.error(
           { error: (error as Error).message },
           "delivery failed unexpectedly; batch kept, retrying",

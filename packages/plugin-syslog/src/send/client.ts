@@ -5,7 +5,8 @@
  * - TCP/TLS: frames are written in chunks of about 64 KiB; a chunk counts as accepted when its write completed
  *   (the kernel took every byte). `write` waits for `drain` when the socket's buffer is full (backpressure), and
  *   stops at the first failure, a connection the receiver closed, or the abort signal. The whole call has a time
- *   limit (`writeTimeoutMs`); on expiry the connection is destroyed and what was not accepted is reported as such.
+ *   limit (`writeTimeoutMs`); on expiry, or on abort (the shutdown deadline), the connection is destroyed and what
+ *   was not accepted is reported as such.
  * - A connection that failed, or that the receiver closed (it sent FIN), is dropped; the next call connects again.
  *   Backoff between attempts is core's retry policy: the client itself never waits or retries.
  * - UDP: a connected datagram socket (so ICMP "port unreachable" surfaces as ECONNREFUSED); one frame per datagram;
@@ -231,8 +232,15 @@ export class SyslogClient {
       );
       socket.destroy();
     }, this.options.writeTimeoutMs);
+    // At the shutdown deadline the write is cut: a receiver that stopped reading would otherwise hold it until
+    // `writeTimeoutMs`. What the kernel had not taken is reported as not accepted (it stays buffered in core).
+    const onAbort = () => {
+      failure ??= abortError(signal);
+      socket.destroy();
+      notify();
+    };
     socket.on("end", onEnd).on("close", onClose).on("drain", notify);
-    signal.addEventListener("abort", notify);
+    signal.addEventListener("abort", onAbort, { once: true });
     try {
       let i = 0;
       while (i < frames.length && failure === undefined && !signal.aborted && this.isLive(socket)) {
@@ -260,7 +268,7 @@ export class SyslogClient {
     } finally {
       clearTimeout(timer);
       socket.off("end", onEnd).off("close", onClose).off("drain", notify);
-      signal.removeEventListener("abort", notify);
+      signal.removeEventListener("abort", onAbort);
     }
     if (accepted < frames.length) {
       if (failure === undefined && signal.aborted) failure = abortError(signal);
