@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 /**
  * `logshipper` command line (the commands: README.md, "Commands"; the codes: docs/errors.md).
- * Exit codes: 0 success, 1 runtime failure, 2 invalid configuration or usage.
+ * Exit codes: 0 success, 1 runtime failure, 2 invalid configuration or usage; `run --once` adds 3, 4 and 5
+ * (docs/cli.md, cli/run-outcome.ts).
  */
 import { Command, CommanderError, Option } from "commander";
 import { cliRedactor, EXIT_USAGE, reportError } from "./context.js";
 import { runCommand } from "./run.js";
+import { durationArgument } from "./run-outcome.js";
 import { validateCommand, testDestinationCommand } from "./validate.js";
 import { mappingTestCommand, ruleTestCommand } from "./test-commands.js";
 import { pluginsCommand, schemaCommand } from "./plugins.js";
@@ -55,7 +57,17 @@ program
     "pull every source until it has nothing more, deliver everything, print a summary and exit",
   )
   .option("--metrics-port <port>", "serve /metrics and /healthz on this port", (v) => Number(v))
-  .option("--shutdown-timeout <ms>", "time in-flight sends get after SIGTERM", (v) => Number(v), 10_000)
+  .option(
+    "--shutdown-timeout <duration>",
+    "time in-flight sends get after SIGTERM (10s; a bare number is ms); then they are cut and stay buffered",
+    durationArgument,
+    10_000,
+  )
+  .option(
+    "--once-timeout <duration>",
+    "--once: stop when nothing was delivered for this long (5m); exit 4 with what is undelivered",
+    durationArgument,
+  )
   .addOption(
     new Option("--heap <mode>", "compact: bounded V8 heap headroom (less memory); default: V8's own sizing")
       .choices(["compact", "default"])

@@ -22,6 +22,9 @@ export class DestinationRuntime {
   pausedReason: string | undefined;
   /** Set by a failed attempt (paused or retried), cleared by a successful one. */
   lastFailure: DestinationFailure | undefined;
+  /** Aborted when the run stops: a failed attempt is then not retried; its batch stays buffered. */
+  private readonly stopped = new AbortController();
+  private readonly pauseListeners: ((reason: string) => void)[] = [];
 
   constructor(
     readonly config: DestinationConfig,
@@ -78,6 +81,21 @@ export class DestinationRuntime {
       this.onPauseChange(true);
     }
     this.pausedReason = reason;
+    for (const listener of this.pauseListeners) listener(reason);
+  }
+
+  /** Called on every pause (`run --once` stops on the first). */
+  onPause(listener: (reason: string) => void): void {
+    this.pauseListeners.push(listener);
+  }
+
+  get stopSignal(): AbortSignal {
+    return this.stopped.signal;
+  }
+
+  /** The run is stopping: sends in flight go on until the shutdown deadline, but nothing is retried. */
+  stopRetrying(): void {
+    this.stopped.abort();
   }
 
   resume(): void {

@@ -11,6 +11,7 @@ import { Notifier } from "./notifier.js";
 import { serveMetrics } from "./health.js";
 import { emptyPipeline, pruneBuffer, wirePipeline, type Pipeline } from "./pipeline.js";
 import { bufferPressure } from "./pressure.js";
+import { guardOnceRun, DEFAULT_ONCE_TIMEOUT_MS } from "./once-guard.js";
 import { formatSummary, type LaneStats } from "./stats.js";
 
 export { pluginContext } from "./plugin-context.js";
@@ -21,14 +22,20 @@ export interface RunOptions {
   stop?: AbortSignal;
   /** How long in-flight sends may take after a stop before they are interrupted. */
   shutdownTimeoutMs?: number;
+  /** `--once` only: stop when nothing moved for this long (once-guard.ts). */
+  onceTimeoutMs?: number;
   metricsPort?: number;
   now?: () => number;
 }
 
 export interface RunSummary {
-  mappings: { name: string; stats: LaneStats }[];
+  mappings: { name: string; stats: LaneStats; undelivered: number }[];
   rejected: number;
   sourceFailures: { source: string; error: string }[];
+  /** Why the run stopped before it had settled everything (a signal, a paused destination, no progress). */
+  stopReason: string | undefined;
+  /** `--once`: sources that have never found anything to read (no checkpoint: a path that matches no file). */
+  nothingToRead: string[];
   text: string;
 }
 
@@ -68,6 +75,7 @@ interface RunStops {
 
 export class Engine {
   readonly metrics = new EngineMetrics();
+  private stopReason: string | undefined;
 
   constructor(
     readonly config: LoadedConfig,
@@ -88,6 +96,8 @@ export class Engine {
     const pipeline = emptyPipeline();
     const timers: NodeJS.Timeout[] = [];
     let ingestDone = false;
+    let unguard = () => undefined as void;
+    let outcome: RunOutcome = { undelivered: new Map(), nothingToRead: [] };
     try {
       // Inside the try: a busy metrics port must still release the state lock and close the store.
       if (options.metricsPort !== undefined)
@@ -106,7 +116,14 @@ export class Engine {
         pressure: bufferPressure(this.config, store, now),
       });
       await this.startMaintenance(pipeline, store, now, timers);
-      this.stopOn(options, stops);
+      const stopRun = this.stopOn(options, stops, pipeline);
+      if (options.once)
+        unguard = guardOnceRun({
+          lanes: pipeline.lanes,
+          destinations: pipeline.destinations.values(),
+          onceTimeoutMs: options.onceTimeoutMs ?? DEFAULT_ONCE_TIMEOUT_MS,
+          stop: stopRun,
+        });
       this.logger.info(
         {
           sources: pipeline.runners.length,
@@ -121,13 +138,15 @@ export class Engine {
       ingestDone = options.once || stops.sources.signal.aborted;
       notifier.notify();
       await this.finish(pipeline, store, laneRuns);
+      outcome = await runOutcome(pipeline, store, options.once);
     } finally {
+      unguard();
       for (const t of timers) clearInterval(t);
       await closePipeline(pipeline, store);
       unlock();
       server?.close();
     }
-    return this.summarize(pipeline);
+    return this.summarize(pipeline, outcome);
   }
 
   /**
@@ -153,20 +172,28 @@ export class Engine {
     await store.expireDedup(now());
   }
 
-  /** On `options.stop`: no more pulls or new batches; sends in flight get the shutdown timeout to end. */
-  private stopOn(options: RunOptions, stops: RunStops): void {
-    const onStop = () => {
-      this.logger.info({}, "stopping: no more pulls; finishing in-flight sends");
+  /**
+   * On `options.stop`, or the returned function (a reason of the engine's own): no more pulls, new batches or
+   * retries; sends in flight get the shutdown timeout to end, then they are cut.
+   */
+  private stopOn(options: RunOptions, stops: RunStops, pipeline: Pipeline): (reason: string) => void {
+    const stopRun = (reason: string) => {
+      if (stops.sources.signal.aborted) return;
+      this.stopReason = reason;
+      this.logger.info({ reason }, "stopping: no more pulls; finishing in-flight sends");
       stops.sources.abort();
       stops.lanes.abort();
+      for (const dest of pipeline.destinations.values()) dest.stopRetrying();
       const t = setTimeout(
         () => stops.kill.abort(),
         options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
       );
       t.unref();
     };
-    if (options.stop?.aborted) onStop();
-    else options.stop?.addEventListener("abort", onStop, { once: true });
+    const onSignal = () => stopRun(String(options.stop?.reason ?? "stopped"));
+    if (options.stop?.aborted) onSignal();
+    else options.stop?.addEventListener("abort", onSignal, { once: true });
+    return stopRun;
   }
 
   /** Waits for the lanes (a lane's failure fails the run), prunes what they committed, flushes destinations. */
@@ -177,17 +204,23 @@ export class Engine {
     for (const dest of pipeline.destinations.values()) await dest.instance.flush?.();
   }
 
-  private summarize(pipeline: Pipeline): RunSummary {
+  private summarize(pipeline: Pipeline, outcome: RunOutcome): RunSummary {
     const { lanes, runners } = pipeline;
     const summary: RunSummary = {
-      mappings: lanes.map((l) => ({ name: l.name, stats: { ...l.stats } })),
+      mappings: lanes.map((l) => ({
+        name: l.name,
+        stats: { ...l.stats },
+        undelivered: outcome.undelivered.get(l.name) ?? 0,
+      })),
       rejected: runners.reduce((n, r) => n + r.rejected, 0),
       sourceFailures: runners
         .filter((r) => r.failed)
         .map((r) => ({ source: r.config.name, error: this.redactor.redact(r.failed!.message) })),
+      stopReason: this.stopReason && this.redactor.redact(this.stopReason),
+      nothingToRead: outcome.nothingToRead,
       text: "",
     };
-    summary.text = formatSummary(summary.mappings, { rejected: summary.rejected });
+    summary.text = formatSummary(summary.mappings, summary);
     this.logger.info(
       {
         summary: summary.mappings,
@@ -198,6 +231,24 @@ export class Engine {
     );
     return summary;
   }
+}
+
+/** What a finished run left: records not settled per SIEM mapping, and (`--once`) sources with nothing to read. */
+interface RunOutcome {
+  undelivered: Map<string, number>;
+  nothingToRead: string[];
+}
+
+async function runOutcome(pipeline: Pipeline, store: StateStore, once: boolean): Promise<RunOutcome> {
+  const undelivered = new Map<string, number>();
+  for (const lane of pipeline.lanes)
+    undelivered.set(lane.name, await store.buffer.countAfter(lane.config.source, lane.committedSeq));
+  const nothingToRead: string[] = [];
+  if (once)
+    for (const runner of pipeline.runners)
+      if (!runner.failed && (await store.getCheckpoint(runner.config.name)) === undefined)
+        nothingToRead.push(runner.config.name);
+  return { undelivered, nothingToRead };
 }
 
 /** Closes every plugin instance (failures ignored: the run's outcome is already decided), then the store. */
