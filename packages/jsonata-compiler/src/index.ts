@@ -10,6 +10,8 @@ export {
   type CompileResult,
   type Evaluator,
 } from "./compiler/compile.js";
+export { BudgetExceeded, type Budget, type BudgetKind } from "./compiler/budget.js";
+export { checkRegexes, Re2RegExp, RegexSyntaxError } from "./compiler/regex.js";
 export { isAmbiguous, JsonataError, type JsonataErrorFields } from "./compiler/errors.js";
 export { analyzeReads } from "./reads/analyze.js";
 export { FieldReads, formatFieldPath, type FieldPath } from "./reads/field-reads.js";

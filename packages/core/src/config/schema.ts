@@ -3,6 +3,7 @@
  * Plugin options are checked by each plugin.
  */
 import { z } from "zod";
+import { DEFAULT_MAPPING_BUDGET } from "../mapping/budget.js";
 import { byteSize, duration } from "../sdk/units.js";
 
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -94,6 +95,22 @@ export const destinationCoreSchema = z.object({
 });
 export const DESTINATION_CORE_KEYS = Object.keys(destinationCoreSchema.shape);
 
+/** The limits of one record's mapping (docs/mappings.md, "Budget"; defaults DEFAULT_MAPPING_BUDGET). */
+const mappingBudgetSchema = z
+  .strictObject({
+    maxTime: duration().default(DEFAULT_MAPPING_BUDGET.maxMillis),
+    maxSteps: z.number().int().positive().default(DEFAULT_MAPPING_BUDGET.maxSteps),
+    maxItems: z.number().int().positive().default(DEFAULT_MAPPING_BUDGET.maxItems),
+  })
+  .default({
+    maxTime: DEFAULT_MAPPING_BUDGET.maxMillis,
+    maxSteps: DEFAULT_MAPPING_BUDGET.maxSteps,
+    maxItems: DEFAULT_MAPPING_BUDGET.maxItems,
+  })
+  .meta({
+    description: "Limits of each record's mapping: time, steps, range size; past them, a dead letter",
+  });
+
 export const siemMappingSchema = z.strictObject({
   name: name.optional().meta({ description: "Name of this SIEM mapping; default source.rule.destination" }),
   source: z.string(),
@@ -103,6 +120,7 @@ export const siemMappingSchema = z.strictObject({
     .string()
     .optional()
     .meta({ description: "JSONata file; default: the destination plugin's default mapping" }),
+  budget: mappingBudgetSchema,
   enabled: z.boolean().default(true),
 });
 

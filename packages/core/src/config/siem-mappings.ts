@@ -5,7 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { compileMapping, type CompiledMapping } from "../mapping/index.js";
+import { compileMapping, type CompiledMapping, type MappingBudget } from "../mapping/index.js";
 import { compileRule, compileRuleNode, parseRule } from "../rules/index.js";
 import type { ConfigIssue } from "./errors.js";
 import type { DestinationConfig, RuleConfig, SiemMappingConfig, SourceConfig } from "./load.js";
@@ -64,8 +64,13 @@ export function checkSiemMappings(targets: MappingTargets, issues: ConfigIssue[]
       issues.push({ path: `${prefix}.name`, message: `duplicate SIEM mapping "${name}" (give it a name)` });
     mappingNames.add(name);
     const dest = destinations.get(entry.destination);
+    const budget = {
+      maxMillis: entry.budget.maxTime,
+      maxSteps: entry.budget.maxSteps,
+      maxItems: entry.budget.maxItems,
+    };
     const { mapping, mappingFile } = resolveMapping(
-      entry.mapping,
+      { file: entry.mapping, budget },
       dest,
       targets.baseDir,
       compiledFiles,
@@ -90,7 +95,7 @@ export function checkSiemMappings(targets: MappingTargets, issues: ConfigIssue[]
  * reported through `fail` and gives no mapping.
  */
 function resolveMapping(
-  file: string | undefined,
+  { file, budget }: { file: string | undefined; budget: MappingBudget },
   dest: DestinationConfig | undefined,
   baseDir: string,
   compiledFiles: Map<string, CompiledMapping>,
@@ -101,14 +106,16 @@ function resolveMapping(
   try {
     if (file) {
       mappingFile = path.resolve(baseDir, file);
-      mapping = compiledFiles.get(mappingFile);
+      // One compilation per file and budget (the budget is part of the compiled evaluator).
+      const key = `${mappingFile}\0${JSON.stringify(budget)}`;
+      mapping = compiledFiles.get(key);
       if (!mapping) {
-        mapping = compileMapping(readMapping(mappingFile, file), file);
-        compiledFiles.set(mappingFile, mapping);
+        mapping = compileMapping(readMapping(mappingFile, file), file, { budget });
+        compiledFiles.set(key, mapping);
       }
     } else if (dest) {
       mappingFile = `(default mapping of ${dest.plugin.name})`;
-      mapping = compileMapping(dest.plugin.defaultMapping ?? IDENTITY_MAPPING, mappingFile);
+      mapping = compileMapping(dest.plugin.defaultMapping ?? IDENTITY_MAPPING, mappingFile, { budget });
     }
   } catch (error) {
     fail((error as Error).message);

@@ -9,6 +9,7 @@ import { ERROR_CODES } from "../error-codes.js";
 import { parseJson, stringifyJson } from "../formats/lossless-number.js";
 import { STAGES, type EngineMetrics, type Stage } from "../metrics.js";
 import { mapRecord, mapRecordSync } from "../mapping/index.js";
+import { mappingPacer } from "../mapping/pacer.js";
 import type { DeadLetterInput, BufferedRecord, StateStore } from "../state/interfaces.js";
 import type { LogRecord, Logger, OutputRecord } from "../sdk/types.js";
 import type { DestinationRuntime } from "./destination-runtime.js";
@@ -121,7 +122,7 @@ export class Lane {
           if (await this.idle(stop, kill)) return;
           continue;
         }
-        const processed = await this.process(rows);
+        const processed = await this.process(rows, stop);
         this.publishMetrics();
         for (const item of processed) {
           if (item.output) {
@@ -204,13 +205,19 @@ export class Lane {
     this.pending.bytes += record.bytes;
   }
 
-  /** Rule, mapping, output checks and dedup for a chunk of buffered records. */
-  private async process(rows: (BufferedRecord | RecentRecord)[]): Promise<ProcessedRow[]> {
+  /** Rule, mapping, output checks and dedup for a chunk of buffered records (a prefix of it, at shutdown). */
+  private async process(rows: (BufferedRecord | RecentRecord)[], stop: AbortSignal): Promise<ProcessedRow[]> {
     const { config, destination } = this;
     const out: ProcessedRow[] = [];
     const candidates: Candidate[] = [];
     const options = { additionalData: destination.config.additionalData };
     for (const row of rows) {
+      // A mapping may run to its budget on each record: let signals and `/metrics` in, and stop mapping at
+      // shutdown (the rows not reached stay buffered: the cursor only passes the rows returned).
+      if (mappingPacer.due()) {
+        await mappingPacer.yield();
+        if (stop.aborted) break;
+      }
       if ("lane" in row && row.lane && row.lane !== this.name) {
         // A dead letter of another SIEM mapping, replayed for that one only: settled here untouched.
         out.push({ seq: row.seq });

@@ -5,10 +5,19 @@ import { LogShipperError } from "../sdk/errors.js";
  * Stable codes of mapping errors (listed in docs/errors.md):
  * - `LS_ERR_MAPPING_SYNTAX`: the JSONata text does not compile (found at load, with file, line and column);
  * - `LS_ERR_MAPPING_EVAL`: evaluation failed on one record (the record goes to the dead letters);
- * - `LS_ERR_MAPPING_EMPTY`: the mapping produced nothing (`undefined`) for one record (dead letters too).
+ * - `LS_ERR_MAPPING_REGEX`: a regex of the mapping is one RE2 cannot run (backreferences, lookaround; at load);
+ * - `LS_ERR_MAPPING_EMPTY`: the mapping produced nothing (`undefined`) for one record (dead letters too);
+ * - `LS_ERR_MAPPING_BUDGET`: the evaluation of one record ran past its time or step budget, or recursed too
+ *   deep (dead letters);
+ * - `LS_ERR_MAPPING_SIZE`: it built a range or value larger than its budget allows (dead letters).
  */
 export type MappingErrorCode =
-  typeof ERROR_CODES.MAPPING_SYNTAX | typeof ERROR_CODES.MAPPING_EVAL | typeof ERROR_CODES.MAPPING_EMPTY;
+  | typeof ERROR_CODES.MAPPING_SYNTAX
+  | typeof ERROR_CODES.MAPPING_REGEX
+  | typeof ERROR_CODES.MAPPING_EVAL
+  | typeof ERROR_CODES.MAPPING_EMPTY
+  | typeof ERROR_CODES.MAPPING_BUDGET
+  | typeof ERROR_CODES.MAPPING_SIZE;
 
 export interface MappingErrorDetails {
   /** The mapping file (or a label such as `(default mapping of s3)`); "" when not known. */

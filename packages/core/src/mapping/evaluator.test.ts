@@ -3,6 +3,7 @@
  * interpreter, and their error messages. The compiler itself is checked in @logshipper/jsonata-compiler.
  */
 import { describe, expect, it } from "vitest";
+import { ERROR_CODES } from "../error-codes.js";
 import type { LogRecord } from "../sdk/types.js";
 import { logRecord } from "../testing/records.js";
 import { compileMapping, mapRecord, MappingError } from "./index.js";
@@ -96,12 +97,16 @@ describe("compileMapping", () => {
     });
   });
 
-  it("evaluate() recurses as deep as the interpreter; evaluateSync() is bound by the stack", async () => {
+  it("recursion deeper than the stack is over budget (no fallback to the unbounded interpreter)", async () => {
     const m = compileMapping(`($f := function($n) { $n = 0 ? 0 : 1 + $f($n - 1) }; $f(n))`, "m.jsonata");
     expect(m.evaluator).toBe("compiled");
     expect(m.evaluateSync?.(record({ n: 100 }))).toBe(100);
-    expect(await m.evaluate(record({ n: 20000 }))).toBe(20000);
-    expect(() => m.evaluateSync?.(record({ n: 20000 }))).toThrow(/Maximum call stack size exceeded/);
+    const overBudget = {
+      code: ERROR_CODES.MAPPING_BUDGET,
+      message: expect.stringMatching(/recursion too deep/) as unknown,
+    };
+    await expect(m.evaluate(record({ n: 20000 }))).rejects.toMatchObject(overBudget);
+    expect(() => m.evaluateSync?.(record({ n: 20000 }))).toThrow(expect.objectContaining(overBudget));
     // Tail calls run in a loop: no stack limit.
     const tail = compileMapping(
       `($f := function($n, $a) { $n = 0 ? $a : $f($n - 1, $a + 1) }; $f(n, 0))`,

@@ -10,5 +10,6 @@ export {
   type CompileMappingOptions,
   type MappedRecord,
 } from "./compile.js";
+export { DEFAULT_MAPPING_BUDGET, type MappingBudget } from "./budget.js";
 export { MappingError, type MappingErrorCode, type MappingErrorDetails } from "./errors.js";
 export { analyzeReads, formatFieldPath, FieldReads } from "@logshipper/jsonata-compiler";

@@ -65,6 +65,7 @@ interface Marks {
 
 /** applyInner: one application of any value as a function; an error leaving it gets the function's marks. */
 export function applyInner(proc: unknown, args: unknown[], input: unknown, env: Env): unknown {
+  env.root.meter.tick();
   try {
     if (typeof proc === "function") return (proc as CompiledFn).inner(args, input, env);
     throw jerror("T1006");

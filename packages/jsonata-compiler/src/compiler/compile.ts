@@ -5,6 +5,7 @@
  * built-in outside the compiled subset makes `compileExpression` return the reason instead, and the caller
  * interprets the expression.
  */
+import { engineLimit, Meter, type Budget } from "./budget.js";
 import { Compiler, Unsupported } from "./dispatch.js";
 import { RootEnv } from "./env.js";
 import { asErrorLike, populateMessage } from "./errors.js";
@@ -25,6 +26,11 @@ export interface CompileOptions {
    * once, here. When left out, every name is looked up at run time.
    */
   bindings?: readonly string[];
+  /**
+   * The limits of every evaluation (budget.ts); unlimited when left out. An evaluation that goes past one,
+   * recurses deeper than the JavaScript stack or builds a value too large for it throws `BudgetExceeded`.
+   */
+  budget?: Budget | undefined;
 }
 
 /**
@@ -40,8 +46,10 @@ export function compileExpression(ast: AstNode, options: CompileOptions = {}): C
     if (err instanceof Unsupported) return { ok: false, reason: err.message };
     throw err;
   }
+  const meter = new Meter(options.budget);
   const evaluate: Evaluator = (input, bindings) => {
-    const root = new RootEnv(input, bindings, BUILTINS);
+    meter.start();
+    const root = new RootEnv(input, bindings, BUILTINS, meter);
     let context = input;
     if (Array.isArray(input) && !isSequence(input)) {
       const wrapper = createSequence(input);
@@ -51,6 +59,8 @@ export function compileExpression(ast: AstNode, options: CompileOptions = {}): C
     try {
       return code(context, root);
     } catch (err) {
+      const limit = engineLimit(err, meter);
+      if (limit) throw limit;
       const e = asErrorLike(err);
       if (e) populateMessage(e);
       throw err;

@@ -25,6 +25,7 @@ import { compileName, descendants, wildcard } from "./lookup.js";
 import { compileSort } from "./sort.js";
 import { bindsDirectly, boundNames } from "./scope.js";
 import { normalize } from "./sequence.js";
+import { compileRegex } from "./regex.js";
 import { regexMatcher } from "./strings.js";
 import { compileTransform } from "./transform.js";
 import type { AstNode, Group, Stage } from "../ast.js";
@@ -144,9 +145,10 @@ export class Compiler {
         return this.apply(node, ctx);
       case "regex": {
         // (Not always a RegExp: jsonata copies the left side of `??` and `?:` through JSON.)
-        const source = node.value;
         const position = node.position;
-        return () => regexMatcher(source, position);
+        const re = compileRegex(node.value, position);
+        const source = (node.value as Partial<RegExp>).source as string;
+        return () => regexMatcher(re, source, position);
       }
       case "parent": {
         const label = String((node as { slot?: { label?: unknown } }).slot?.label);

@@ -4,6 +4,7 @@
  * stream, and a frame per block that assigns variables (blocks that assign nothing share their parent's
  * frame: nothing can be bound in them).
  */
+import type { Meter } from "./budget.js";
 import { createSequence } from "./sequence.js";
 import type { JFn } from "./types.js";
 
@@ -51,6 +52,8 @@ export class RootEnv extends Env {
     readonly input: unknown,
     private readonly bindings: Readonly<Record<string, unknown>>,
     private readonly builtins: ReadonlyMap<string, JFn>,
+    /** The budget of this evaluation (budget.ts). */
+    readonly meter: Meter,
   ) {
     super(undefined, undefined);
   }

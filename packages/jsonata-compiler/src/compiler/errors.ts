@@ -5,6 +5,8 @@
  * MIT licence) the way the interpreter does at the end of an evaluation.
  */
 
+import { BudgetExceeded } from "./budget.js";
+
 export interface JsonataErrorFields {
   position?: number | undefined;
   token?: unknown;
@@ -57,6 +59,8 @@ export function concurrentFailure(
   run: (i: number) => void,
 ): unknown {
   if (typeof err !== "object" || err === null || ambiguous.has(err)) return err;
+  // A budget that ran out stops the evaluation: the other members are not tried.
+  if (err instanceof BudgetExceeded || err instanceof RangeError) return err;
   for (let i = failed + 1; i < count; i++) {
     try {
       run(i);

@@ -3,6 +3,7 @@
  * type rules, error codes, and error positions: an error raised by the operator itself (or, for `and`/`or`,
  * anywhere in the right side) takes the operator's position and token.
  */
+import type { Env } from "./env.js";
 import { jerror } from "./errors.js";
 import { isLosslessNumber, losslessOrder, toDouble } from "./lossless.js";
 import { deepEqual, isFunction, isNumeric, toBoolean } from "./sequence.js";
@@ -106,7 +107,7 @@ function includes(lhs: unknown, rhs: unknown): boolean {
   return false;
 }
 
-function range(lhs: unknown, rhs: unknown): Sequence | undefined {
+function range(lhs: unknown, rhs: unknown, env: Env): Sequence | undefined {
   if (lhs !== undefined && !Number.isInteger(lhs)) throw jerror("T2003", { value: lhs });
   if (rhs !== undefined && !Number.isInteger(rhs)) throw jerror("T2004", { value: rhs });
   if (lhs === undefined || rhs === undefined) return undefined;
@@ -115,6 +116,7 @@ function range(lhs: unknown, rhs: unknown): Sequence | undefined {
   if (from > to) return undefined;
   const size = to - from + 1;
   if (size > 1e7) throw jerror("D2014", { value: size });
+  env.root.meter.allocate(size);
   const result = new Array(size) as Sequence;
   for (let item = from, i = 0; item <= to; item++, i++) result[i] = item;
   result.sequence = true;
@@ -227,7 +229,7 @@ function compileRange(op: string, lhs: Code, rhs: Code, position: number | undef
     const l = lhs(input, env);
     const r = rhs(input, env);
     try {
-      return range(l, r);
+      return range(l, r, env);
     } catch (err) {
       throw at(err, position, op);
     }

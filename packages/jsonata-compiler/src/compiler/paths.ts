@@ -39,7 +39,9 @@ export function compileFilter(predicate: AstNode, code: Code): Filter {
       return results;
     }
     const tuples = (seq as Partial<Sequence>).tupleStream === true;
+    const meter = env.root.meter;
     for (let index = 0; index < seq.length; index++) {
+      meter.tick();
       const item = seq[index];
       let res = tuples ? code((item as Tuple)["@"], frameFromTuple(env, item as Tuple)) : code(item, env);
       if (isNumeric(res)) res = [res];
@@ -92,7 +94,9 @@ function stepOutput(result: unknown[], lastStep: boolean): unknown[] {
 function evaluateStep(step: Step, input: ArrayLike<unknown>, env: Env, lastStep: boolean): unknown {
   if (step.sort !== undefined) return evaluateStages(step.stages, step.sort(input as unknown[], env), env);
   const result = createSequence();
+  const meter = env.root.meter;
   for (let i = 0; i < input.length; i++) {
+    meter.tick();
     let res = step.code(input[i], env);
     for (const stage of step.stages) {
       // Position stages only follow tuple steps, which this function never sees.

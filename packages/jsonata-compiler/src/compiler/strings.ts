@@ -8,7 +8,9 @@ import type { Env } from "./env.js";
 import { jerror } from "./errors.js";
 import { CLOSURE_TEXT } from "./natives.js";
 import { partialNative } from "./partial.js";
+import { findMatch } from "./regex.js";
 import { createSequence, isFunction } from "./sequence.js";
+import type { RE2JS } from "re2js";
 
 interface Match {
   match: string;
@@ -39,33 +41,37 @@ function closureParams(str: unknown, fromIndex: unknown): unknown[] {
   return [str, fromIndex];
 }
 
-/** A regex literal's value: jsonata's matcher closure over a fresh RegExp. */
-export function regexMatcher(source: unknown, position: number | undefined): CompiledFn {
-  const re = new RegExp(source as RegExp);
-  const closure = (str: string, fromIndex: number | undefined): Match | undefined => {
-    re.lastIndex = fromIndex || 0;
-    const match = re.exec(str);
-    if (match === null) return undefined;
+/**
+ * A regex literal's value: jsonata's matcher closure (evaluateRegex), on the RE2 program compiled with the
+ * expression (regex.ts). `lastIndex` is where the last match ended, as a global RegExp keeps it.
+ */
+export function regexMatcher(re: RE2JS, source: string, position: number | undefined): CompiledFn {
+  let lastIndex = 0;
+  const closure = (env: Env, str: string, fromIndex: number | undefined): Match | undefined => {
+    env.root.meter.tick();
+    const found = findMatch(re, str, fromIndex || 0);
+    if (found === undefined) {
+      lastIndex = 0;
+      return undefined;
+    }
+    lastIndex = found.end;
     const result: Match = {
-      match: match[0],
-      start: match.index,
-      end: match.index + match[0].length,
-      groups: [],
+      match: found.values[0] as string,
+      start: found.index,
+      end: found.end,
+      groups: found.values.slice(1) as string[],
       next: undefined as unknown as CompiledFn,
     };
-    for (let i = 1; i < match.length; i++) result.groups.push(match[i] as string);
-    result.next = functionValue("function", 0, () => {
-      if (re.lastIndex >= str.length) return undefined;
-      const following = closure(str, re.lastIndex);
-      if (following && following.match === "") {
-        throw jerror("D1004", { position, value: (source as Partial<RegExp>).source });
-      }
+    result.next = functionValue("function", 0, (_args, _input, nextEnv) => {
+      if (lastIndex >= str.length) return undefined;
+      const following = closure(nextEnv, str, lastIndex);
+      if (following && following.match === "") throw jerror("D1004", { position, value: source });
       return following;
     });
     return result;
   };
-  const fn = functionValue("function", 2, (args) =>
-    closure(args[0] as string, args[1] as number | undefined),
+  const fn = functionValue("function", 2, (args, _input, env) =>
+    closure(env, args[0] as string, args[1] as number | undefined),
   );
   fn.partial = (args) => partialNative(closureParams, args, (env, a) => fn.inner(a, undefined, env));
   return fn;

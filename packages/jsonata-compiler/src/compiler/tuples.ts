@@ -65,7 +65,9 @@ export function evaluateTupleStep(
   const result = createSequence();
   result.tupleStream = true;
   const tuples = bindings ?? input.map((item) => newTuple({ "@": item }));
+  const meter = env.root.meter;
   for (const binding of tuples) {
+    meter.tick();
     let res = step.code(binding["@"], frameFromTuple(env, binding));
     if (res === undefined) continue;
     if (!Array.isArray(res)) res = [res];
@@ -86,6 +88,7 @@ export function evaluateTupleStep(
       }
       result.push(tuple);
     }
+    meter.tick(values.length);
   }
   return evaluateStages(step.stages, result, env);
 }
