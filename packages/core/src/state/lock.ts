@@ -26,6 +26,12 @@ export class StateLockedError extends LogShipperError {
   }
 }
 
+/**
+ * The connections that hold a lock. Referenced from here so that garbage collection never closes one (which
+ * would drop its lock) while its holder still counts on it, whatever the holder keeps of the release function.
+ */
+const held = new Set<Database.Database>();
+
 /** The pid the holder wrote, if it has written it yet. */
 function holderPid(dir: string): string | undefined {
   try {
@@ -41,14 +47,19 @@ export function lockState(dir: string): () => void {
   // timeout 0: a held lock is an answer now, not something to wait for.
   const db = new Database(path.join(dir, LOCK_FILE), { timeout: 0 });
   try {
-    // In exclusive locking mode SQLite keeps the lock an exclusive transaction took until the connection closes.
+    // In exclusive locking mode SQLite keeps the lock of the connection's first write until it closes: a real
+    // write (SQLite's documented rule), not an empty transaction.
     db.pragma("locking_mode = EXCLUSIVE");
-    db.exec("BEGIN EXCLUSIVE; COMMIT");
+    db.exec(
+      `BEGIN EXCLUSIVE; CREATE TABLE IF NOT EXISTS holder (pid INTEGER); DELETE FROM holder; ` +
+        `INSERT INTO holder VALUES (${process.pid}); COMMIT`,
+    );
   } catch (error) {
     db.close();
     if ((error as { code?: string }).code === "SQLITE_BUSY") throw new StateLockedError(dir, holderPid(dir));
     throw error;
   }
+  held.add(db);
   const holder = path.join(dir, HOLDER_FILE);
   fs.writeFileSync(holder, `${process.pid}\n`);
   return () => {
@@ -56,5 +67,6 @@ export function lockState(dir: string): () => void {
     // Removed while the lock is still held, so it never names a process that no longer holds the lock.
     fs.rmSync(holder, { force: true });
     db.close();
+    held.delete(db);
   };
 }
