@@ -133,7 +133,8 @@ describe("cloudtrail-lake end to end", () => {
       );
 
       const run = await runCli(["run", "--once", "-c", config], { env });
-      expect(run.code).toBe(0);
+      // 3: the records the Lake refuses are dead letters (docs/cli.md, exit codes).
+      expect(run.code).toBe(3);
       const shipped = lake.events.filter((e) => e.eventData.eventSource !== "logshipper.test");
       expect(shipped.map((e) => e.id).sort()).toEqual(ids.filter((id) => !poison.has(id)).sort());
       expect(lake.requests.every((r) => r.externalId === EXTERNAL_ID && r.ids.length <= 100)).toBe(true);
@@ -228,7 +229,7 @@ describe("cloudtrail-lake end to end", () => {
       expect(killed.length).toBeGreaterThan(0);
       lake.tag = "final";
       const final = await runCli(["run", "--once", "-c", config], { env });
-      expect(final.code).toBe(0);
+      expect(final.code).toBe(3); // the refused records are dead letters
 
       // Nothing lost: every record but the refused ones was accepted; the refused ones never were.
       const counts = lake.acceptedCounts();
