@@ -73,6 +73,22 @@ describe("run --once exit codes", () => {
     expect(r.stdout).toMatch(/stopped: destination out paused: .*ENOTDIR/);
   });
 
+  it("4 at once when the state disk has less room than state.minFreeDiskBytes, with the code and remedy", async () => {
+    const { dir, file } = setup("  out: { plugin: file, dir: out }");
+    // More than any disk here has free: the real statfs of the state directory says so.
+    const yaml = fs
+      .readFileSync(file, "utf8")
+      .replace("state: { dir: state }", "state: { dir: state, minFreeDiskBytes: 1048576GiB }");
+    fs.writeFileSync(file, yaml);
+    const r = await timed(["run", "--once", "-c", file]);
+    expect(r.code).toBe(EXIT_UNDELIVERED);
+    expect(r.ms).toBeLessThan(15_000); // not the 5 min of --once-timeout
+    expect(r.stdout).toMatch(
+      /stopped: \[LS_ERR_STATE_DISK_LOW\] state disk has \d+ bytes free .*lower state\.minFreeDiskBytes/,
+    );
+    expect(fs.existsSync(path.join(dir, "out"))).toBe(false);
+  });
+
   it("4 at once on a configuration-level failure of a plugin (bad credentials)", async () => {
     const { dir, file } = setup("  out: { plugin: test-flaky, out: out.ndjson, configErrorWhile: denied }");
     fs.writeFileSync(path.join(dir, "denied"), "");

@@ -23,6 +23,8 @@ export function runExitCode(summary: RunSummary, once: boolean): number {
   if (summary.sourceFailures.length > 0) return EXIT_RUNTIME;
   if (!once) return EXIT_OK;
   if (summary.mappings.some((m) => m.undelivered > 0)) return EXIT_UNDELIVERED;
+  // Stopped before the sources were read to the end (a low state disk, say): what is unread is undelivered too.
+  if (summary.stopReason !== undefined) return EXIT_UNDELIVERED;
   if (summary.nothingToRead.length > 0) return EXIT_NOTHING_TO_READ;
   const deadLettered = summary.mappings.reduce((n, m) => n + m.stats.deadlettered, summary.rejected);
   return deadLettered > 0 ? EXIT_DEAD_LETTERED : EXIT_OK;

@@ -17,8 +17,11 @@ export const stateSchema = z
       .default(1024 ** 3)
       .meta({ description: "Sources pause while the durable buffer holds more than this" }),
     minFreeDiskBytes: byteSize()
-      .default(512 * 1024 ** 2)
-      .meta({ description: "Sources pause while the state disk has less free space than this" }),
+      .default(64 * 1024 ** 2)
+      .meta({
+        description:
+          "Sources pause while the state disk has less free space than this (run --once stops with LS_ERR_STATE_DISK_LOW)",
+      }),
     sync: z
       .enum(["normal", "full"])
       .default("normal")
@@ -31,7 +34,7 @@ export const stateSchema = z
   .default({
     dir: ".logshipper",
     maxBufferBytes: 1024 ** 3,
-    minFreeDiskBytes: 512 * 1024 ** 2,
+    minFreeDiskBytes: 64 * 1024 ** 2,
     sync: "normal",
     thread: false,
   });

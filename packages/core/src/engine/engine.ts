@@ -1,4 +1,5 @@
 /** The engine: wires sources, the durable buffer, lanes (one per SIEM mapping) and destinations together. */
+import { ERROR_CODES } from "../error-codes.js";
 import type { LoadedConfig } from "../config/load.js";
 import type { Redactor } from "../log.js";
 import { EngineMetrics } from "../metrics.js";
@@ -98,6 +99,11 @@ export class Engine {
     let ingestDone = false;
     let unguard = () => undefined as void;
     let outcome: RunOutcome = { undelivered: new Map(), nothingToRead: [] };
+    let stopRun: ((reason: string) => void) | undefined;
+    const onDiskLow = options.once
+      ? (reason: string) =>
+          stopRun?.(`[${ERROR_CODES.STATE_DISK_LOW}] ${reason}: free space, or lower state.minFreeDiskBytes`)
+      : undefined;
     try {
       // Inside the try: a busy metrics port must still release the state lock and close the store.
       if (options.metricsPort !== undefined)
@@ -113,10 +119,10 @@ export class Engine {
         signal: stops.sources.signal,
         shutdownTimeoutMs: options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
         ingestDone: () => ingestDone,
-        pressure: bufferPressure(this.config, store, now),
+        pressure: bufferPressure(this.config, store, now, onDiskLow),
       });
       await this.startMaintenance(pipeline, store, now, timers);
-      const stopRun = this.stopOn(options, stops, pipeline);
+      stopRun = this.stopOn(options, stops, pipeline);
       if (options.once)
         unguard = guardOnceRun({
           lanes: pipeline.lanes,

@@ -1,6 +1,7 @@
 /**
  * Backpressure at ingest: sources pause while the durable buffer is over `state.maxBufferBytes` or the state
- * disk has less than `state.minFreeDiskBytes` free (docs/reliability.md, "Backpressure").
+ * disk has less than `state.minFreeDiskBytes` free (docs/reliability.md, "Backpressure"). A low disk is also
+ * told to `onDiskLow`: under `run --once` waiting for room could last forever, so the run stops instead.
  */
 import fs from "node:fs";
 import type { LoadedConfig } from "../config/load.js";
@@ -14,6 +15,7 @@ export function bufferPressure(
   config: LoadedConfig,
   store: StateStore,
   now: () => number,
+  onDiskLow?: (reason: string) => void,
 ): () => string | undefined {
   let diskFree = Infinity;
   let diskCheckedAt = 0;
@@ -30,8 +32,11 @@ export function bufferPressure(
         diskFree = Infinity;
       }
     }
-    if (diskFree < config.state.minFreeDiskBytes)
-      return `state disk has ${diskFree} bytes free (bound state.minFreeDiskBytes ${config.state.minFreeDiskBytes})`;
+    if (diskFree < config.state.minFreeDiskBytes) {
+      const reason = `state disk has ${diskFree} bytes free (bound state.minFreeDiskBytes ${config.state.minFreeDiskBytes})`;
+      onDiskLow?.(reason);
+      return reason;
+    }
     return undefined;
   };
 }
