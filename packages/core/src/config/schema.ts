@@ -20,7 +20,7 @@ export const stateSchema = z
       .default(64 * 1024 ** 2)
       .meta({
         description:
-          "Sources pause while the state disk has less free space than this (run --once stops with LS_ERR_STATE_DISK_LOW)",
+          "Sources pause while the state disk has less free space than this (run --once stops instead, exit 4)",
       }),
     sync: z
       .enum(["normal", "full"])
